@@ -1,0 +1,20 @@
+#pragma once
+/// \file
+/// \brief Cache d'allocation des trames de coroutines et des tâches, par thread.
+
+#include <cstddef>
+
+namespace rt::detail {
+
+/// \brief Alloue `size` octets pour une trame de coroutine ou une cellule de tâche.
+///
+/// Pourquoi un cache : chaque `spawn` alloue deux blocs (la cellule de la tâche et la trame
+/// de sa coroutine), libérés peu après. Garder les blocs libérés dans une liste par thread
+/// et par classe de taille évite un aller-retour vers `malloc` à chaque tâche. Les gros
+/// blocs (plus de 1 Kio) vont directement à `::operator new`.
+void* frame_allocate(std::size_t size);
+
+/// \brief Rend un bloc obtenu par `frame_allocate` (avec la même taille).
+void frame_deallocate(void* p, std::size_t size) noexcept;
+
+} // namespace rt::detail

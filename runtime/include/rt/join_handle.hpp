@@ -1,0 +1,220 @@
+#pragma once
+/// \file
+/// \brief `rt::JoinHandle<T>` et la cellule d'une tâche lancée (`detail::JoinCell<T>`).
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "rt/detail/frame_allocator.hpp"
+#include "rt/detail/task_header.hpp"
+#include "rt/join_error.hpp"
+#include "rt/result.hpp"
+#include "rt/task.hpp"
+
+namespace rt {
+
+namespace detail {
+
+/// \brief La cellule d'une tâche lancée : en-tête + coroutine racine + résultat.
+///
+/// Une seule allocation (la cellule), plus la trame de la coroutine : c'est tout ce que
+/// coûte un `spawn`. La cellule vit tant que quelqu'un la référence : le runtime jusqu'à
+/// la fin de la tâche, le `JoinHandle` jusqu'à sa destruction.
+template <class T>
+class JoinCell : public TaskHeader {
+public:
+    using TaskHeader::TaskHeader;
+
+    /// \brief Récupère le résultat publié (une seule fois).
+    Result<T, JoinError> take_output() {
+        if (!output_) {
+            throw std::logic_error(
+                "JoinHandle attendu après avoir déjà rendu son résultat : un résultat ne se "
+                "récupère qu'une fois");
+        }
+        Result<T, JoinError> out = std::move(*output_);
+        output_.reset();
+        return out;
+    }
+
+    /// \brief Les cellules passent par le même cache d'allocation que les trames.
+    static void* operator new(std::size_t size) { return frame_allocate(size); }
+    /// \copydoc operator new
+    static void operator delete(void* p, std::size_t size) noexcept { frame_deallocate(p, size); }
+
+protected:
+    /// \brief Démarre la coroutine racine (elle reprendra d'abord à son tout début).
+    void set_root(Task<T> root) noexcept {
+        root_ = std::move(root);
+        resume_point = root_.handle();
+    }
+    /// \brief Ce qui doit vivre aussi longtemps que la coroutine (la lambda de `spawn`).
+    virtual void drop_callable() noexcept {}
+
+private:
+    bool resume_coroutine() override {
+        std::coroutine_handle<> where = redirect ? std::exchange(redirect, {}) : resume_point;
+        where.resume();
+        return root_.done();
+    }
+    void destroy_coroutine() noexcept override {
+        root_.reset();
+        drop_callable();
+    }
+    void store_output() noexcept override {
+        try {
+            if constexpr (std::is_void_v<T>) {
+                root_.handle().promise().take_result();
+                output_.emplace();
+            } else {
+                output_.emplace(root_.handle().promise().take_result());
+            }
+        } catch (...) {
+            output_.emplace(JoinError::panic(std::current_exception()));
+        }
+        destroy_coroutine();
+    }
+    void store_cancelled() noexcept override { output_.emplace(JoinError::cancelled()); }
+    std::exception_ptr panic_of_output() const noexcept override {
+        if (output_ && !output_->has_value() && output_->error().is_panic()) {
+            return output_->error().panic_payload();
+        }
+        return nullptr;
+    }
+
+    Task<T> root_;
+    std::optional<Result<T, JoinError>> output_;
+};
+
+/// \brief Cellule de `spawn(task)` : la coroutine est fournie toute faite.
+template <class T>
+class TaskCell final : public JoinCell<T> {
+public:
+    TaskCell(Scheduler* scheduler, Task<T> task) : JoinCell<T>(scheduler) {
+        this->set_root(std::move(task));
+    }
+};
+
+/// \brief Cellule de `spawn(callable)` : la lambda est **déplacée dans la cellule**, puis
+/// appelée pour créer la coroutine.
+///
+/// Pourquoi : une lambda-coroutine garde un pointeur vers la lambda (`this`), pas une copie
+/// des captures. Si la lambda était un temporaire, ses captures seraient détruites dès la
+/// première suspension (CP.51). Ici, elles vivent aussi longtemps que la coroutine ; c'est
+/// l'équivalent C++ du `async move { ... }` de Rust.
+template <class T, class F>
+class CallableCell final : public JoinCell<T> {
+public:
+    template <class G>
+    CallableCell(Scheduler* scheduler, G&& callable) : JoinCell<T>(scheduler) {
+        callable_.emplace(std::forward<G>(callable));
+        this->set_root((*callable_)());
+    }
+
+private:
+    void drop_callable() noexcept override { callable_.reset(); }
+
+    std::optional<F> callable_;
+};
+
+} // namespace detail
+
+/// \brief Le droit d'attendre (et d'annuler) une tâche lancée par `rt::spawn`.
+///
+/// - `co_await handle` rend un `Result<T, JoinError>` : la valeur, ou l'erreur si la tâche a
+///   paniqué (exception) ou a été annulée. Comme `handle.await` en Rust.
+/// - `abort()` demande l'annulation : la coroutine sera détruite à son point de suspension.
+/// - **Détruire le handle ne fait rien à la tâche** : elle est *détachée* et continue de
+///   tourner (c'est le « fire and forget »). Seul `abort()` annule.
+///
+/// Déplaçable, non copiable (comme en Rust).
+template <class T>
+class [[nodiscard]] JoinHandle {
+public:
+    JoinHandle() noexcept = default;
+    explicit JoinHandle(detail::JoinCell<T>* cell) noexcept : cell_(cell) {}
+    JoinHandle(JoinHandle&& other) noexcept : cell_(std::exchange(other.cell_, nullptr)) {}
+    JoinHandle& operator=(JoinHandle&& other) noexcept {
+        if (this != &other) {
+            detach();
+            cell_ = std::exchange(other.cell_, nullptr);
+        }
+        return *this;
+    }
+    JoinHandle(const JoinHandle&) = delete;
+    JoinHandle& operator=(const JoinHandle&) = delete;
+    /// \brief Détache la tâche : elle continue sans personne pour attendre son résultat.
+    ~JoinHandle() { detach(); }
+
+    /// \brief Demande l'annulation de la tâche (sans effet si elle est déjà terminée).
+    ///
+    /// L'annulation est asynchrone : la tâche est détruite la prochaine fois que le
+    /// planificateur la prend, à son point de suspension ; ses destructeurs s'exécutent.
+    /// `co_await handle` rend ensuite une `JoinError` avec `is_cancelled()`.
+    void abort() const noexcept {
+        if (cell_) {
+            cell_->abort();
+        }
+    }
+    /// \brief Vrai si la tâche est terminée (valeur, panique ou annulation).
+    [[nodiscard]] bool is_finished() const noexcept { return cell_ && cell_->is_complete(); }
+    /// \brief Vrai si ce handle désigne une tâche.
+    [[nodiscard]] bool valid() const noexcept { return cell_ != nullptr; }
+
+    /// \brief L'awaiter de `co_await handle`.
+    class Awaiter {
+    public:
+        explicit Awaiter(detail::JoinCell<T>* cell) noexcept : cell_(cell) {}
+        Awaiter(const Awaiter&) = delete;
+        Awaiter& operator=(const Awaiter&) = delete;
+        /// Si l'attente est interrompue (annulation de l'attendeur, `timeout`), on retire
+        /// notre inscription : la tâche ne doit pas réveiller une attente qui n'existe plus.
+        ~Awaiter() {
+            if (registered_) {
+                cell_->unset_join_waker();
+            }
+        }
+
+        bool await_ready() const noexcept { return cell_->is_complete(); }
+        bool await_suspend(std::coroutine_handle<> caller) {
+            auto& me = detail::require_current_task("co_await sur un JoinHandle");
+            // Faux : la tâche s'est terminée entre-temps, on continue sans suspendre.
+            registered_ = cell_->set_join_waker(me.suspend_at(caller));
+            return registered_;
+        }
+        Result<T, JoinError> await_resume() {
+            registered_ = false;
+            return cell_->take_output();
+        }
+
+    private:
+        detail::JoinCell<T>* cell_;
+        bool registered_ = false;
+    };
+
+    /// \brief `co_await handle` : attend la fin de la tâche.
+    Awaiter operator co_await() const& { return Awaiter(require_cell()); }
+    /// \copydoc operator co_await()
+    Awaiter operator co_await() const&& { return Awaiter(require_cell()); }
+
+private:
+    detail::JoinCell<T>* require_cell() const {
+        if (!cell_) {
+            throw std::logic_error("co_await sur un JoinHandle vide (déplacé ou par défaut)");
+        }
+        return cell_;
+    }
+    void detach() noexcept {
+        if (auto* cell = std::exchange(cell_, nullptr)) {
+            cell->drop_join_interest();
+            cell->release();
+        }
+    }
+
+    detail::JoinCell<T>* cell_ = nullptr;
+};
+
+} // namespace rt

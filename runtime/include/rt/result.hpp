@@ -1,0 +1,116 @@
+#pragma once
+/// \file
+/// \brief `rt::Result<T, E>` : la valeur d'une opération ou son erreur, comme `Result` en Rust.
+
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace rt {
+
+/// \brief Contient soit une valeur de type `T`, soit une erreur de type `E`.
+///
+/// C'est l'équivalent du `Result<T, E>` de Rust, limité à ce dont le cours a besoin :
+/// `co_await handle` renvoie un `Result<T, JoinError>` et `time::timeout` un
+/// `Result<T, time::Elapsed>`.
+///
+/// \code
+/// rt::Result<int, rt::JoinError> r = co_await handle;
+/// if (r) { std::cout << *r; }                // succès : la valeur
+/// else if (r.error().is_panic()) { ... }     // échec : l'erreur
+/// int v = r.value();                         // comme unwrap() : lève l'erreur si échec
+/// \endcode
+///
+/// `E` doit être une exception (dérivée de `std::exception`) pour que `value()` puisse la lever.
+template <class T, class E>
+class Result {
+public:
+    /// \brief Construit un succès portant `value`.
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+    /// \brief Construit un échec portant `error`.
+    Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}
+
+    /// \brief Vrai si le résultat est un succès.
+    [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
+    /// \brief Vrai si le résultat est un succès (même chose que `has_value()`).
+    explicit operator bool() const noexcept { return has_value(); }
+
+    /// \brief La valeur ; lève l'erreur si le résultat est un échec (le `unwrap()` de Rust).
+    T& value() & {
+        throw_if_error();
+        return std::get<0>(state_);
+    }
+    /// \copydoc value()
+    const T& value() const& {
+        throw_if_error();
+        return std::get<0>(state_);
+    }
+    /// \copydoc value()
+    T&& value() && {
+        throw_if_error();
+        return std::get<0>(std::move(state_));
+    }
+
+    /// \brief Accès direct à la valeur (précondition : `has_value()`).
+    T& operator*() & { return value(); }
+    /// \copydoc operator*()
+    const T& operator*() const& { return value(); }
+    /// \copydoc operator*()
+    T&& operator*() && { return std::move(*this).value(); }
+    /// \brief Accès aux membres de la valeur (précondition : `has_value()`).
+    T* operator->() { return &value(); }
+    /// \copydoc operator->()
+    const T* operator->() const { return &value(); }
+
+    /// \brief L'erreur ; lève `std::logic_error` si le résultat est un succès.
+    const E& error() const {
+        if (has_value()) {
+            throw std::logic_error("rt::Result::error() appelé sur un succès");
+        }
+        return std::get<1>(state_);
+    }
+
+private:
+    void throw_if_error() const {
+        if (!has_value()) {
+            throw std::get<1>(state_);
+        }
+    }
+
+    std::variant<T, E> state_;
+};
+
+/// \brief Spécialisation pour les opérations sans valeur (`Task<void>`).
+template <class E>
+class Result<void, E> {
+public:
+    /// \brief Construit un succès.
+    Result() = default;
+    /// \brief Construit un échec portant `error`.
+    Result(E error) : error_(std::move(error)), failed_(true) {}
+
+    /// \brief Vrai si le résultat est un succès.
+    [[nodiscard]] bool has_value() const noexcept { return !failed_; }
+    /// \brief Vrai si le résultat est un succès.
+    explicit operator bool() const noexcept { return has_value(); }
+    /// \brief Ne fait rien en cas de succès ; lève l'erreur sinon (le `unwrap()` de Rust).
+    void value() const {
+        if (failed_) {
+            throw error_;
+        }
+    }
+    /// \brief L'erreur ; lève `std::logic_error` si le résultat est un succès.
+    const E& error() const {
+        if (!failed_) {
+            throw std::logic_error("rt::Result::error() appelé sur un succès");
+        }
+        return error_;
+    }
+
+private:
+    E error_{};
+    bool failed_ = false;
+};
+
+} // namespace rt

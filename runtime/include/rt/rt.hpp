@@ -1,0 +1,33 @@
+#pragma once
+/// \file
+/// \brief L'en-tête unique du runtime du cours : `#include <rt/rt.hpp>`.
+///
+/// | tokio                         | rt                                  |
+/// |-------------------------------|-------------------------------------|
+/// | `async fn f() -> T`           | `rt::Task<T> f()`                   |
+/// | `#[tokio::main]`              | `rt::block_on(main_async())`        |
+/// | `tokio::spawn(async move {})` | `rt::spawn([=]() -> rt::Task<T> {})`|
+/// | `handle.await`                | `co_await handle`                   |
+/// | `tokio::time::sleep(d)`       | `rt::time::sleep(d)`                |
+
+#include "rt/join_error.hpp"
+#include "rt/join_handle.hpp"
+#include "rt/metrics.hpp"
+#include "rt/result.hpp"
+#include "rt/runtime.hpp"
+#include "rt/spawn.hpp"
+#include "rt/task.hpp"
+#include "rt/task/yield_now.hpp"
+#include "rt/time.hpp"
+
+/// \namespace rt
+/// \brief Le runtime asynchrone du cours : tâches, planificateur, minuteries.
+
+/// \namespace rt::time
+/// \brief Le temps : `sleep`, `timeout`, `interval` (comme `tokio::time`).
+
+/// \namespace rt::task
+/// \brief Outils pour la tâche courante (`yield_now`).
+
+/// \namespace rt::detail
+/// \brief Les rouages internes : lisibles, mais pas une API stable.

@@ -1,0 +1,164 @@
+#pragma once
+/// \file
+/// \brief `rt::Builder`, `rt::Runtime`, `rt::Handle` et `rt::block_on` : démarrer le runtime.
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include "rt/detail/scheduler.hpp"
+#include "rt/join_handle.hpp"
+#include "rt/metrics.hpp"
+#include "rt/task.hpp"
+
+namespace rt {
+
+namespace detail {
+template <class T>
+struct is_task : std::false_type {};
+template <class T>
+struct is_task<Task<T>> : std::true_type {};
+
+/// \brief Un appelable sans argument qui renvoie une `Task<T>` (une lambda-coroutine).
+template <class F>
+concept TaskFactory = std::invocable < std::decay_t<F>
+& > &&is_task<std::invoke_result_t<std::decay_t<F>&>>::value;
+
+template <class F>
+using factory_value_t = typename std::invoke_result_t<std::decay_t<F>&>::value_type;
+
+/// \brief Le planificateur du thread courant, ou lève `std::logic_error` (message en français).
+Scheduler& require_current_scheduler(const char* what);
+/// \brief Remet à une cellule neuve son état initial et la confie au planificateur.
+void launch(Scheduler& scheduler, TaskHeader* cell) noexcept;
+
+/// \brief Lance une lambda-coroutine sur `scheduler` : la lambda est déplacée dans la cellule.
+template <class F>
+requires TaskFactory<F> JoinHandle<factory_value_t<F>> spawn_on(Scheduler& scheduler, F&& factory) {
+    using T = factory_value_t<F>;
+    auto* cell = new CallableCell<T, std::decay_t<F>>(&scheduler, std::forward<F>(factory));
+    launch(scheduler, cell);
+    return JoinHandle<T>(cell);
+}
+
+/// \brief Lance une coroutine déjà créée sur `scheduler`.
+template <class T>
+JoinHandle<T> spawn_on(Scheduler& scheduler, Task<T> task) {
+    auto* cell = new TaskCell<T>(&scheduler, std::move(task));
+    launch(scheduler, cell);
+    return JoinHandle<T>(cell);
+}
+} // namespace detail
+
+/// \brief Une poignée sur un runtime : permet de lancer des tâches depuis n'importe quel thread.
+///
+/// `Handle::current()` rend la poignée du runtime qui exécute le thread courant ; on peut la
+/// copier et l'emmener dans un autre thread OS (`handle.spawn(...)` y est légal : la tâche
+/// passe par la file distante et le runtime est réveillé).
+class Handle {
+public:
+    /// \brief La poignée du runtime courant ; lève `std::logic_error` hors d'un runtime.
+    static Handle current();
+
+    /// \brief Lance une lambda-coroutine sur ce runtime (voir `rt::spawn`).
+    template <class F>
+    requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&& factory)
+    const { return detail::spawn_on(*scheduler_, std::forward<F>(factory)); }
+    /// \brief Lance une coroutine déjà créée sur ce runtime.
+    template <class T>
+    JoinHandle<T> spawn(Task<T> task) const {
+        return detail::spawn_on(*scheduler_, std::move(task));
+    }
+
+    /// \brief Les compteurs du runtime (tâches vivantes, lancées, reprises...).
+    [[nodiscard]] RuntimeMetrics metrics() const { return scheduler_->metrics(); }
+
+    explicit Handle(std::shared_ptr<detail::Scheduler> scheduler) noexcept
+        : scheduler_(std::move(scheduler)) {}
+
+private:
+    std::shared_ptr<detail::Scheduler> scheduler_;
+};
+
+/// \brief Un runtime : un planificateur, son pilote, et toutes les tâches qu'il possède.
+///
+/// Le détruire (ou appeler `shutdown()`) **détruit toutes les tâches encore vivantes** à leur
+/// point de suspension : leurs destructeurs s'exécutent, rien ne fuit, rien ne bloque. C'est
+/// ce qui arrive aux tâches d'arrière-plan quand `main` se termine en Rust.
+class Runtime {
+public:
+    /// \brief Exécute `task` jusqu'au bout sur le thread appelant, avec les tâches lancées.
+    ///
+    /// Rend la valeur de la tâche ; si une exception s'en échappe, elle est relancée ici.
+    /// Interdit depuis une tâche (on bloquerait le runtime) : lève `std::logic_error`.
+    template <class T>
+    T block_on(Task<T> task) {
+        auto* cell = new detail::TaskCell<T>(scheduler_.get(), std::move(task));
+        cell->counted = false; // la tâche principale n'est pas une tâche « lancée »
+        detail::launch(*scheduler_, cell);
+        JoinHandle<T> handle(cell);
+        scheduler_->block_on(cell);
+        auto result = cell->take_output();
+        if (!result.has_value() && result.error().is_panic()) {
+            result.error().resume_panic(); // l'exception d'origine, pas une JoinError
+        }
+        return std::move(result).value();
+    }
+
+    /// \brief Une poignée sur ce runtime.
+    [[nodiscard]] Handle handle() const { return Handle(scheduler_); }
+    /// \brief Les compteurs du runtime.
+    [[nodiscard]] RuntimeMetrics metrics() const { return scheduler_->metrics(); }
+    /// \brief Détruit toutes les tâches vivantes ; les lancements suivants sont annulés.
+    void shutdown() noexcept {
+        if (scheduler_) {
+            scheduler_->shutdown();
+        }
+    }
+
+    Runtime(Runtime&&) noexcept = default;
+    Runtime& operator=(Runtime&& other) noexcept {
+        if (this != &other) {
+            shutdown();
+            scheduler_ = std::move(other.scheduler_);
+        }
+        return *this;
+    }
+    ~Runtime() { shutdown(); }
+
+private:
+    friend class Builder;
+    explicit Runtime(std::shared_ptr<detail::Scheduler> scheduler) noexcept
+        : scheduler_(std::move(scheduler)) {}
+
+    std::shared_ptr<detail::Scheduler> scheduler_;
+};
+
+/// \brief Configure et construit un `Runtime` (comme `tokio::runtime::Builder`).
+///
+/// \code
+/// rt::Runtime runtime = rt::Builder::current_thread().build();
+/// int v = runtime.block_on(main_async());
+/// \endcode
+class Builder {
+public:
+    /// \brief Un runtime à un seul thread : celui qui appelle `block_on`.
+    static Builder current_thread() noexcept { return Builder(); }
+    /// \brief Construit le runtime.
+    [[nodiscard]] Runtime build() const;
+
+private:
+    Builder() = default;
+};
+
+/// \brief Raccourci de `#[tokio::main]` : construit un runtime `current_thread`, exécute
+/// `task` jusqu'au bout, puis arrête le runtime (les tâches encore vivantes sont détruites).
+template <class T>
+T block_on(Task<T> task) {
+    Runtime runtime = Builder::current_thread().build();
+    return runtime.block_on(std::move(task));
+}
+
+} // namespace rt

@@ -1,0 +1,41 @@
+#pragma once
+/// \file
+/// \brief `rt::spawn` : lancer une tâche légère sur le runtime courant.
+
+#include <type_traits>
+#include <utility>
+
+#include "rt/join_handle.hpp"
+#include "rt/runtime.hpp"
+#include "rt/task.hpp"
+
+namespace rt {
+
+/// \brief Lance une tâche sur le runtime courant et rend son `JoinHandle` (`tokio::spawn`).
+///
+/// La forme à privilégier prend une **lambda-coroutine** ; la lambda est déplacée dans la
+/// tâche, ses captures vivent donc aussi longtemps qu'elle (l'équivalent de `async move`) :
+/// \code
+/// auto handle = rt::spawn([i]() -> rt::Task<int> {
+///     co_await rt::time::sleep(100ms);
+///     co_return i * 2;
+/// });
+/// \endcode
+/// La tâche ne démarre pas tout de suite : elle est mise en file et s'exécutera quand la
+/// tâche courante se suspendra. Lève `std::logic_error` hors d'un runtime.
+template <class F>
+requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&& factory) {
+    return detail::spawn_on(detail::require_current_scheduler("rt::spawn"),
+                            std::forward<F>(factory));
+}
+
+/// \brief Lance une coroutine déjà créée : `rt::spawn(calcul(42))`.
+///
+/// Attention aux paramètres par référence de la coroutine (CP.53) : ils doivent survivre à
+/// la tâche. Préférez des paramètres par valeur.
+template <class T>
+JoinHandle<T> spawn(Task<T> task) {
+    return detail::spawn_on(detail::require_current_scheduler("rt::spawn"), std::move(task));
+}
+
+} // namespace rt

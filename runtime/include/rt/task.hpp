@@ -1,0 +1,196 @@
+#pragma once
+/// \file
+/// \brief `rt::Task<T>` : une coroutine paresseuse, l'équivalent d'une `async fn` de Rust.
+///
+/// Le protocole des coroutines C++20 en trois acteurs :
+/// - le **promise** (`Task<T>::promise_type`) vit dans la trame de la coroutine ; il reçoit
+///   `co_return`, les exceptions, et décide de ce qui se passe au début et à la fin ;
+/// - l'**objet retour** (`Task<T>`) est ce que l'appelant obtient : il possède la trame ;
+/// - l'**awaiter** (`Task<T>::Awaiter`) est ce que `co_await task` utilise pour suspendre
+///   l'appelant et démarrer la tâche.
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "rt/detail/frame_allocator.hpp"
+
+namespace rt {
+
+template <class T = void>
+class Task;
+
+namespace detail {
+
+/// \brief Ce qui est commun aux promises de toutes les `Task<T>` : la continuation.
+///
+/// La continuation est la coroutine qui attend cette tâche (`co_await task`). À la fin
+/// de la tâche, `final_suspend` la reprend par **transfert symétrique** : au lieu
+/// d'appeler `continuation.resume()` (ce qui empilerait un appel par niveau et ferait
+/// déborder la pile sur une longue chaîne), on *renvoie* le handle depuis
+/// `await_suspend`, et le compilateur saute directement dessus.
+class PromiseBase {
+public:
+    /// \brief Paresseuse : rien ne s'exécute avant le premier `co_await` (ou `spawn`).
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+
+    /// \brief L'awaiter de fin : reprend la continuation, ou rend la main si personne n'attend.
+    struct FinalAwaiter {
+        bool await_ready() const noexcept { return false; }
+        template <class Promise>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
+            // Transfert symétrique : la coroutine qui nous attend reprend sans empiler.
+            if (auto next = self.promise().continuation_) {
+                return next;
+            }
+            // Tâche racine (lancée par le planificateur) : on rend la main au planificateur,
+            // qui verra que la coroutine est terminée (`done()`).
+            return std::noop_coroutine();
+        }
+        void await_resume() const noexcept {}
+    };
+    FinalAwaiter final_suspend() const noexcept { return {}; }
+
+    /// \brief Qui reprendre à la fin (nul pour une tâche racine).
+    void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
+
+    /// \brief Les trames sont allouées par un cache par thread : `spawn` en alloue beaucoup.
+    static void* operator new(std::size_t size) { return frame_allocate(size); }
+    /// \copydoc operator new
+    static void operator delete(void* p, std::size_t size) noexcept { frame_deallocate(p, size); }
+
+private:
+    std::coroutine_handle<> continuation_;
+};
+
+/// \brief Promise d'une `Task<T>` : stocke la valeur ou l'exception.
+template <class T>
+class Promise : public PromiseBase {
+public:
+    Task<T> get_return_object() noexcept;
+
+    template <class U>
+    requires std::is_convertible_v<U&&, T>
+    void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+        result_.template emplace<1>(std::forward<U>(value));
+    }
+    /// \brief Une exception qui s'échappe du corps est gardée, puis relancée chez l'appelant.
+    void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
+
+    /// \brief Le résultat : la valeur (déplacée) ou l'exception relancée.
+    T take_result() {
+        if (result_.index() == 2) {
+            std::rethrow_exception(std::get<2>(result_));
+        }
+        return std::move(std::get<1>(result_));
+    }
+
+private:
+    std::variant<std::monostate, T, std::exception_ptr> result_;
+};
+
+/// \brief Promise d'une `Task<void>`.
+template <>
+class Promise<void> : public PromiseBase {
+public:
+    Task<void> get_return_object() noexcept;
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+    void take_result() {
+        if (exception_) {
+            std::rethrow_exception(exception_);
+        }
+    }
+
+private:
+    std::exception_ptr exception_;
+};
+
+} // namespace detail
+
+/// \brief Une coroutine paresseuse qui produit un `T` : `rt::Task<int> f() { co_return 42; }`.
+///
+/// - **Paresseuse** : l'appel `f()` crée la trame mais n'exécute rien ; le corps démarre au
+///   premier `co_await f()` (ou quand `rt::spawn` l'exécute). C'est le comportement des
+///   futures de Rust, qui ne font rien tant qu'on ne les attend pas.
+/// - **Propriétaire** : la `Task` possède sa trame et la détruit dans son destructeur. Détruire
+///   une tâche suspendue exécute les destructeurs de ses variables locales : c'est ainsi que
+///   l'annulation fonctionne en C++ (l'équivalent du `Drop` de Rust).
+/// - **Exceptions** : une exception qui s'échappe du corps est relancée par `co_await`.
+/// - **Transfert symétrique** : attendre une tâche, puis en revenir, ne consomme pas de pile.
+///
+/// Piège (CP.53) : une coroutine qui prend ses paramètres par référence garde la référence,
+/// pas la valeur. Si l'argument est un temporaire, il est détruit avant que la coroutine
+/// paresseuse ne démarre. Prenez les paramètres par valeur.
+template <class T>
+class [[nodiscard]] Task {
+public:
+    using promise_type = detail::Promise<T>;
+    using handle_type = std::coroutine_handle<promise_type>;
+    /// \brief Le type produit par `co_await` sur cette tâche.
+    using value_type = T;
+
+    Task() noexcept = default;
+    explicit Task(handle_type h) noexcept : handle_(h) {}
+    Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Task& operator=(Task&& other) noexcept {
+        if (this != &other) {
+            reset();
+            handle_ = std::exchange(other.handle_, {});
+        }
+        return *this;
+    }
+    Task(const Task&) = delete;
+    Task& operator=(const Task&) = delete;
+    ~Task() { reset(); }
+
+    /// \brief L'awaiter de `co_await task` : démarre la tâche et suspend l'appelant.
+    struct Awaiter {
+        handle_type handle;
+
+        bool await_ready() const noexcept { return false; }
+        /// Retient l'appelant comme continuation, puis saute dans la tâche (transfert symétrique).
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
+            handle.promise().set_continuation(caller);
+            return handle;
+        }
+        /// La valeur de `co_return`, ou l'exception relancée.
+        T await_resume() { return handle.promise().take_result(); }
+    };
+
+    /// \brief `co_await task` (la tâche doit être valide et pas encore démarrée).
+    Awaiter operator co_await() & noexcept { return Awaiter{handle_}; }
+    /// \copydoc operator co_await()
+    Awaiter operator co_await() && noexcept { return Awaiter{handle_}; }
+
+    /// \brief Vrai si la tâche possède une coroutine.
+    [[nodiscard]] bool valid() const noexcept { return static_cast<bool>(handle_); }
+    /// \brief Vrai si la coroutine est arrivée au bout (valeur ou exception prête).
+    [[nodiscard]] bool done() const noexcept { return handle_ && handle_.done(); }
+    /// \brief Le handle brut de la coroutine (pour le planificateur).
+    [[nodiscard]] handle_type handle() const noexcept { return handle_; }
+    /// \brief Détruit la coroutine (et tout ce qu'elle attend) si elle existe.
+    void reset() noexcept {
+        if (handle_) {
+            std::exchange(handle_, {}).destroy();
+        }
+    }
+
+private:
+    handle_type handle_;
+};
+
+namespace detail {
+template <class T>
+Task<T> Promise<T>::get_return_object() noexcept {
+    return Task<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
+}
+inline Task<void> Promise<void>::get_return_object() noexcept {
+    return Task<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
+} // namespace detail
+
+} // namespace rt

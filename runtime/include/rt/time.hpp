@@ -1,0 +1,219 @@
+#pragma once
+/// \file
+/// \brief `rt::time` : `sleep`, `sleep_until`, `timeout`, `interval` (comme `tokio::time`).
+
+#include <chrono>
+#include <coroutine>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "rt/detail/awaitable_traits.hpp"
+#include "rt/detail/driver.hpp"
+#include "rt/detail/scheduler.hpp"
+#include "rt/detail/task_header.hpp"
+#include "rt/result.hpp"
+#include "rt/task.hpp"
+
+namespace rt::time {
+
+/// \brief Une date sur l'horloge monotone (l'`Instant` de tokio).
+using Instant = std::chrono::steady_clock::time_point;
+/// \brief Une durée (l'équivalent de `Duration`) ; toute `std::chrono::duration` convient.
+using Duration = std::chrono::steady_clock::duration;
+
+/// \brief L'awaitable rendu par `sleep` : suspend la tâche jusqu'à une échéance.
+///
+/// Suspendre n'occupe pas le thread : la tâche inscrit une minuterie auprès du pilote et
+/// rend la main ; le pilote la réveillera. L'entrée de minuterie vit dans cet objet (donc
+/// dans la trame de la coroutine) : aucune allocation. Si la tâche est détruite pendant
+/// qu'elle dort (annulation), le destructeur désinscrit la minuterie.
+///
+/// La tâche ne se réveille jamais *avant* l'échéance ; elle peut se réveiller un peu après
+/// (le pilote dort en millisecondes entières, arrondies au-dessus).
+class Sleep {
+public:
+    explicit Sleep(Instant deadline) noexcept { entry_.deadline = deadline; }
+    /// \brief Déplaçable tant qu'il n'attend pas (une fois inscrit, il ne bouge plus).
+    Sleep(Sleep&& other) noexcept { entry_.deadline = other.entry_.deadline; }
+    Sleep(const Sleep&) = delete;
+    Sleep& operator=(const Sleep&) = delete;
+    Sleep& operator=(Sleep&&) = delete;
+    ~Sleep() {
+        if (driver_) {
+            driver_->remove_timer(entry_);
+        }
+    }
+
+    /// \brief L'échéance.
+    [[nodiscard]] Instant deadline() const noexcept { return entry_.deadline; }
+    /// \brief Vrai si l'échéance est passée.
+    [[nodiscard]] bool is_elapsed() const noexcept {
+        return std::chrono::steady_clock::now() >= entry_.deadline;
+    }
+
+    bool await_ready() const noexcept { return is_elapsed(); }
+    void await_suspend(std::coroutine_handle<> caller) {
+        auto& task = detail::require_current_task("rt::time::sleep");
+        entry_.task = &task;
+        entry_.epoch = task.begin_suspend(caller);
+        driver_ = &task.scheduler->driver();
+        driver_->add_timer(entry_);
+    }
+    void await_resume() noexcept {}
+
+private:
+    detail::TimerEntry entry_;
+    detail::Driver* driver_ = nullptr;
+};
+
+/// \brief Attend jusqu'à `deadline` : `co_await rt::time::sleep_until(debut + 1s);`
+inline Sleep sleep_until(Instant deadline) noexcept {
+    return Sleep(deadline);
+}
+
+/// \brief Attend la durée `d` sans bloquer le thread : `co_await rt::time::sleep(100ms);`
+template <class Rep, class Period>
+Sleep sleep(std::chrono::duration<Rep, Period> d) noexcept {
+    return Sleep(std::chrono::steady_clock::now() +
+                 std::chrono::ceil<Duration>(d)); // arrondi au-dessus : jamais trop tôt
+}
+
+/// \brief L'erreur de `timeout` : le délai s'est écoulé avant la fin de l'opération.
+class Elapsed : public std::runtime_error {
+public:
+    Elapsed() : std::runtime_error("délai dépassé") {}
+};
+
+/// \brief L'awaitable rendu par `timeout` (voir `rt::time::timeout`).
+template <class A>
+class Timeout {
+public:
+    using value_type = detail::await_result_t<A>;
+
+    Timeout(Instant deadline, A&& awaitable) noexcept(std::is_nothrow_constructible_v<A, A&&>)
+        : awaitable_(std::forward<A>(awaitable)) {
+        entry_.deadline = deadline;
+    }
+    Timeout(const Timeout&) = delete;
+    Timeout& operator=(const Timeout&) = delete;
+    ~Timeout() {
+        if (driver_) {
+            driver_->remove_timer(entry_);
+        }
+    }
+
+    bool await_ready() const noexcept { return false; }
+    /// Démarre l'opération dans une petite coroutine intérieure et arme la minuterie.
+    /// Si l'opération finit d'abord, elle reprend `caller` normalement ; si l'échéance tombe
+    /// d'abord, le pilote reprend directement `caller` (redirection), et `await_resume`
+    /// détruit l'opération inachevée.
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) {
+        auto& task = detail::require_current_task("rt::time::timeout");
+        inner_ = run_inner(awaitable_);
+        inner_.handle().promise().set_continuation(caller);
+        entry_.task = &task;
+        entry_.redirect = caller;
+        driver_ = &task.scheduler->driver();
+        driver_->add_timer(entry_);
+        return inner_.handle();
+    }
+    /// La valeur de l'opération, ou `Elapsed` si l'échéance est tombée avant.
+    Result<value_type, Elapsed> await_resume() {
+        driver_->remove_timer(entry_);
+        driver_ = nullptr;
+        if (!inner_.done()) {
+            // Délai écoulé : l'opération est détruite à son point de suspension. Si c'était
+            // l'attente d'un JoinHandle, la tâche attendue, elle, continue (détachée).
+            inner_.reset();
+            return Elapsed();
+        }
+        if (entry_.fired) {
+            entry_.task->redirect = {}; // l'opération a fini au même tour : elle gagne
+        }
+        if constexpr (std::is_void_v<value_type>) {
+            inner_.handle().promise().take_result();
+            return {};
+        } else {
+            return inner_.handle().promise().take_result();
+        }
+    }
+
+private:
+    // Par référence : l'awaitable vit dans cet objet, qui survit à la coroutine intérieure.
+    static Task<value_type> run_inner(std::remove_reference_t<A>& awaitable) {
+        co_return co_await static_cast<A&&>(awaitable);
+    }
+
+    A awaitable_; // une référence si l'appelant a passé une lvalue (ex. un JoinHandle nommé)
+    Task<value_type> inner_;
+    detail::TimerEntry entry_;
+    detail::Driver* driver_ = nullptr;
+};
+
+/// \brief Attend `awaitable` au plus pendant `d` : rend `Result<T, Elapsed>`.
+///
+/// Si le délai s'écoule, l'opération est **abandonnée** (détruite à son point de suspension),
+/// exactement comme tokio abandonne la future. Attention : si l'opération est l'attente d'un
+/// `JoinHandle`, abandonner l'attente n'annule pas la tâche, qui continue de tourner
+/// (détachée si le handle était passé par valeur). Pour l'arrêter : `handle.abort()`.
+/// \code
+/// auto r = co_await rt::time::timeout(2s, handle);   // handle reste utilisable
+/// if (!r) handle.abort();                             // annuler pour de bon
+/// \endcode
+template <class Rep, class Period, class A>
+Timeout<A> timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
+    return Timeout<A>(std::chrono::steady_clock::now() + std::chrono::ceil<Duration>(d),
+                      std::forward<A>(awaitable));
+}
+
+/// \brief Comme `timeout`, avec une échéance absolue.
+template <class A>
+Timeout<A> timeout_at(Instant deadline, A&& awaitable) {
+    return Timeout<A>(deadline, std::forward<A>(awaitable));
+}
+
+/// \brief Des échéances régulières : `co_await iv.tick()` (comme `tokio::time::Interval`).
+///
+/// Le premier `tick()` est immédiat. Si la tâche prend du retard, les ticks manqués sont
+/// rendus aussitôt, à la suite, pour rattraper (le comportement `Burst` par défaut de tokio).
+class Interval {
+public:
+    /// \brief L'awaitable d'un tick : rend l'échéance prévue de ce tick.
+    class Tick : public Sleep {
+    public:
+        using Sleep::Sleep;
+        Instant await_resume() const noexcept { return deadline(); }
+    };
+
+    Interval(Instant start, Duration period);
+    /// \brief Attend la prochaine échéance.
+    Tick tick() noexcept {
+        Instant at = next_;
+        next_ += period_;
+        return Tick(at);
+    }
+    /// \brief Repart de maintenant : la prochaine échéance est dans une période.
+    void reset() noexcept { next_ = std::chrono::steady_clock::now() + period_; }
+    /// \brief La période.
+    [[nodiscard]] Duration period() const noexcept { return period_; }
+
+private:
+    Instant next_;
+    Duration period_;
+};
+
+/// \brief Un `Interval` dont le premier tick est immédiat ; lève `std::invalid_argument` si
+/// la période est nulle ou négative.
+template <class Rep, class Period>
+Interval interval(std::chrono::duration<Rep, Period> period) {
+    return Interval(std::chrono::steady_clock::now(), std::chrono::ceil<Duration>(period));
+}
+
+/// \brief Un `Interval` dont le premier tick est à `start`.
+template <class Rep, class Period>
+Interval interval_at(Instant start, std::chrono::duration<Rep, Period> period) {
+    return Interval(start, std::chrono::ceil<Duration>(period));
+}
+
+} // namespace rt::time

@@ -1,0 +1,63 @@
+// Builder, Handle, contexte du thread et lancement des tâches.
+
+#include "rt/runtime.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "rt/detail/context.hpp"
+#include "rt/detail/current_thread.hpp"
+
+namespace rt {
+
+namespace detail {
+
+namespace {
+thread_local Scheduler* tls_scheduler = nullptr;
+}
+
+Scheduler* current_scheduler() noexcept {
+    return tls_scheduler;
+}
+
+Scheduler& require_current_scheduler(const char* what) {
+    if (tls_scheduler == nullptr) {
+        throw std::logic_error(std::string(what) +
+                               " : aucun runtime sur ce thread. Appelez-le depuis une tâche "
+                               "exécutée par rt::block_on (ou utilisez un rt::Handle)");
+    }
+    return *tls_scheduler;
+}
+
+ContextGuard::ContextGuard(Scheduler* scheduler, bool allow_nested) : previous_(tls_scheduler) {
+    if (previous_ != nullptr && !allow_nested) {
+        throw std::logic_error("block_on : ce thread exécute déjà un runtime. Bloquer dans une "
+                               "tâche empêcherait toutes les autres d'avancer : utilisez "
+                               "co_await au lieu de block_on");
+    }
+    tls_scheduler = scheduler;
+}
+
+ContextGuard::~ContextGuard() {
+    tls_scheduler = previous_;
+}
+
+void launch(Scheduler& scheduler, TaskHeader* cell) noexcept {
+    // Deux références : celle du runtime (jusqu'à la fin de la tâche) et celle du JoinHandle.
+    cell->refs.store(2, std::memory_order_relaxed);
+    cell->state.store(TaskHeader::SCHEDULED | TaskHeader::JOIN_INTEREST, std::memory_order_relaxed);
+    scheduler.spawn(cell);
+}
+
+} // namespace detail
+
+Handle Handle::current() {
+    auto& scheduler = detail::require_current_scheduler("rt::Handle::current");
+    return Handle(scheduler.shared_from_this());
+}
+
+Runtime Builder::build() const {
+    return Runtime(std::make_shared<detail::CurrentThreadScheduler>());
+}
+
+} // namespace rt
