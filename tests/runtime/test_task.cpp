@@ -1,32 +1,112 @@
+// rt::Task<T> : paresse, valeur, exceptions, transfert symétrique.
 #define BOOST_TEST_MODULE rt_task
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
 
-using namespace std::chrono_literals;
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace {
-rt::Task<int> quarante_deux() {
-    co_return 42;
-}
+
+rt::Task<int> quarante_deux() { co_return 42; }
+
 rt::Task<int> double_de(int x) {
-    co_return 2 * co_await [](int v) -> rt::Task<int> { co_return v; }(x);
+    int v = co_await [](int y) -> rt::Task<int> { co_return y; }(x);
+    co_return 2 * v;
 }
+
+rt::Task<void> echoue() {
+    throw std::runtime_error("boum");
+    co_return;
+}
+
+rt::Task<int> profondeur(int n) {
+    if (n == 0) {
+        co_return 0;
+    }
+    co_return 1 + co_await profondeur(n - 1);
+}
+
+struct Compteur {
+    int* vivants;
+    explicit Compteur(int* v) : vivants(v) { ++*vivants; }
+    Compteur(const Compteur& o) : vivants(o.vivants) { ++*vivants; }
+    ~Compteur() { --*vivants; }
+};
+
 } // namespace
 
-BOOST_AUTO_TEST_CASE(block_on_rend_la_valeur) {
+BOOST_AUTO_TEST_CASE(task_rend_sa_valeur) {
     BOOST_TEST(rt::block_on(quarante_deux()) == 42);
     BOOST_TEST(rt::block_on(double_de(21)) == 42);
 }
 
-BOOST_AUTO_TEST_CASE(spawn_et_join) {
-    int r = rt::block_on([]() -> rt::Task<int> {
-        auto h = rt::spawn([]() -> rt::Task<int> {
-            co_await rt::time::sleep(10ms);
-            co_return 7;
-        });
-        auto res = co_await h;
-        co_return res.value();
+BOOST_AUTO_TEST_CASE(task_est_paresseuse) {
+    std::vector<std::string> journal;
+    auto corps = [&]() -> rt::Task<void> {
+        journal.push_back("corps");
+        co_return;
+    };
+    rt::block_on([&]() -> rt::Task<void> {
+        auto t = corps();
+        journal.push_back("créée");
+        co_await std::move(t);
+        journal.push_back("attendue");
     }());
-    BOOST_TEST(r == 7);
+    BOOST_TEST((journal == std::vector<std::string>{"créée", "corps", "attendue"}));
+}
+
+BOOST_AUTO_TEST_CASE(exception_traverse_co_await) {
+    bool attrapee = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        try {
+            co_await echoue();
+        } catch (const std::runtime_error& e) {
+            attrapee = std::string(e.what()) == "boum";
+        }
+    }());
+    BOOST_TEST(attrapee);
+    BOOST_CHECK_THROW(rt::block_on(echoue()), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(transfert_symetrique_sans_debordement_de_pile) {
+    // Un million de co_await imbriqués : sans transfert symétrique, chaque retour empilerait
+    // une trame de resume() et la pile (8 Mio) déborderait.
+    BOOST_TEST(rt::block_on(profondeur(1'000'000)) == 1'000'000);
+}
+
+BOOST_AUTO_TEST_CASE(task_non_demarree_liberee_sans_executer) {
+    int vivants = 0;
+    bool execute = false;
+    {
+        auto t = [](Compteur c, bool* e) -> rt::Task<void> {
+            *e = true;
+            (void)c;
+            co_return;
+        }(Compteur(&vivants), &execute);
+        BOOST_TEST(vivants == 1); // le paramètre est copié dans la trame
+    }
+    BOOST_TEST(vivants == 0);
+    BOOST_TEST(!execute);
+}
+
+BOOST_AUTO_TEST_CASE(task_deplacable) {
+    rt::Task<int> a = quarante_deux();
+    rt::Task<int> b = std::move(a);
+    BOOST_TEST(!a.valid());
+    BOOST_TEST(b.valid());
+    BOOST_TEST(rt::block_on(std::move(b)) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(result_comme_en_rust) {
+    rt::Result<int, rt::JoinError> ok(5);
+    BOOST_TEST(ok.has_value());
+    BOOST_TEST(*ok == 5);
+    rt::Result<int, rt::JoinError> ko(rt::JoinError::cancelled());
+    BOOST_TEST(!ko);
+    BOOST_TEST(ko.error().is_cancelled());
+    BOOST_CHECK_THROW(ko.value(), rt::JoinError);
+    BOOST_CHECK_THROW((void)ok.error(), std::logic_error);
 }

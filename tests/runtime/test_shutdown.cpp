@@ -1,0 +1,100 @@
+// Arrêt du runtime : toutes les tâches encore vivantes sont détruites, rien ne fuit.
+#define BOOST_TEST_MODULE rt_shutdown
+#include <boost/test/unit_test.hpp>
+
+#include <rt/rt.hpp>
+
+#include <memory>
+
+using namespace std::chrono_literals;
+
+namespace {
+struct Sentinelle {
+    std::shared_ptr<int> vivants;
+    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
+    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
+    ~Sentinelle() { --*vivants; }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
+    auto vivants = std::make_shared<int>(0);
+    int nettoyages = 0;
+    {
+        rt::Runtime runtime = rt::Builder::current_thread().build();
+        runtime.block_on([&]() -> rt::Task<void> {
+            // Le « nettoyage périodique » de l'article : une boucle infinie détachée.
+            (void)rt::spawn([&, s = Sentinelle(vivants)]() -> rt::Task<void> {
+                for (;;) {
+                    co_await rt::time::sleep(1ms);
+                    ++nettoyages;
+                }
+            });
+            for (int i = 0; i < 100; ++i) {
+                (void)rt::spawn([s = Sentinelle(vivants)]() -> rt::Task<void> {
+                    co_await rt::time::sleep(1h);
+                });
+            }
+            co_await rt::time::sleep(5ms);
+        }());
+        BOOST_TEST(*vivants == 101);
+        BOOST_TEST(runtime.metrics().alive_tasks == 101u);
+    } // ~Runtime : arrêt
+    BOOST_TEST(*vivants == 0, "l'arrêt doit détruire toutes les tâches");
+    int apres = nettoyages;
+    BOOST_TEST(apres >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(block_on_gratuit_arrete_son_runtime) {
+    auto vivants = std::make_shared<int>(0);
+    rt::block_on([&]() -> rt::Task<void> {
+        (void)rt::spawn([s = Sentinelle(vivants)]() -> rt::Task<void> {
+            co_await rt::time::sleep(1h);
+        });
+        co_await rt::task::yield_now();
+    }());
+    BOOST_TEST(*vivants == 0);
+}
+
+BOOST_AUTO_TEST_CASE(handle_survit_au_runtime) {
+    rt::JoinHandle<int> garde;
+    {
+        rt::Runtime runtime = rt::Builder::current_thread().build();
+        garde = runtime.block_on([]() -> rt::Task<rt::JoinHandle<int>> {
+            co_return rt::spawn([]() -> rt::Task<int> {
+                co_await rt::time::sleep(1h);
+                co_return 1;
+            });
+        }());
+        BOOST_TEST(!garde.is_finished());
+    }
+    // Le runtime est arrêté : la tâche a été annulée, le handle le sait.
+    BOOST_TEST(garde.is_finished());
+}
+
+BOOST_AUTO_TEST_CASE(spawn_apres_arret_annule_aussitot) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    rt::Handle handle = runtime.handle();
+    runtime.shutdown();
+    auto vivants = std::make_shared<int>(0);
+    auto h = handle.spawn([s = Sentinelle(vivants)]() -> rt::Task<int> { co_return 1; });
+    BOOST_TEST(h.is_finished());
+    BOOST_TEST(*vivants == 0);
+}
+
+BOOST_AUTO_TEST_CASE(tache_qui_attend_une_autre_a_l_arret) {
+    auto vivants = std::make_shared<int>(0);
+    {
+        rt::Runtime runtime = rt::Builder::current_thread().build();
+        runtime.block_on([&]() -> rt::Task<void> {
+            auto dormeuse = rt::spawn([s = Sentinelle(vivants)]() -> rt::Task<void> {
+                co_await rt::time::sleep(1h);
+            });
+            (void)rt::spawn([h = std::move(dormeuse), s = Sentinelle(vivants)]() -> rt::Task<void> {
+                co_await h;
+            });
+            co_await rt::task::yield_now();
+        }());
+    }
+    BOOST_TEST(*vivants == 0);
+}

@@ -1,0 +1,289 @@
+// rt::spawn et rt::JoinHandle : ordre, résultats, paniques, annulation, détachement.
+#define BOOST_TEST_MODULE rt_spawn
+#include <boost/test/unit_test.hpp>
+
+#include <rt/rt.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Compte ses instances vivantes : prouve que les destructeurs s'exécutent.
+struct Sentinelle {
+    std::shared_ptr<int> vivants;
+    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
+    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
+    ~Sentinelle() { --*vivants; }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(spawn_ne_demarre_pas_la_tache_tout_de_suite) {
+    std::vector<std::string> journal;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&]() -> rt::Task<void> {
+            journal.push_back("tâche");
+            co_return;
+        });
+        journal.push_back("après spawn");
+        co_await h;
+        journal.push_back("après join");
+    }());
+    BOOST_TEST((journal == std::vector<std::string>{"après spawn", "tâche", "après join"}));
+}
+
+BOOST_AUTO_TEST_CASE(taches_executees_dans_l_ordre_de_lancement) {
+    std::vector<int> ordre;
+    rt::block_on([&]() -> rt::Task<void> {
+        std::vector<rt::JoinHandle<void>> handles;
+        for (int i = 0; i < 10; ++i) {
+            handles.push_back(rt::spawn([&ordre, i]() -> rt::Task<void> {
+                ordre.push_back(i);
+                co_return;
+            }));
+        }
+        for (auto& h : handles) {
+            co_await h;
+        }
+    }());
+    BOOST_TEST((ordre == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+BOOST_AUTO_TEST_CASE(join_rend_la_valeur) {
+    auto r = rt::block_on([]() -> rt::Task<rt::Result<std::string, rt::JoinError>> {
+        auto h = rt::spawn([]() -> rt::Task<std::string> {
+            co_await rt::time::sleep(1ms);
+            co_return std::string("Tâche terminée !");
+        });
+        co_return co_await h;
+    }());
+    BOOST_TEST(r.has_value());
+    BOOST_TEST(*r == "Tâche terminée !");
+}
+
+BOOST_AUTO_TEST_CASE(join_d_une_tache_deja_finie) {
+    int v = rt::block_on([]() -> rt::Task<int> {
+        auto h = rt::spawn([]() -> rt::Task<int> { co_return 3; });
+        co_await rt::task::yield_now(); // la tâche tourne et finit
+        BOOST_TEST(h.is_finished());
+        co_return (co_await h).value();
+    }());
+    BOOST_TEST(v == 3);
+}
+
+BOOST_AUTO_TEST_CASE(forme_task_acceptee) {
+    auto calcul = [](int x) -> rt::Task<int> { co_return x + 1; };
+    int v = rt::block_on([&]() -> rt::Task<int> {
+        auto h = rt::spawn(calcul(41));
+        co_return (co_await std::move(h)).value();
+    }());
+    BOOST_TEST(v == 42);
+}
+
+BOOST_AUTO_TEST_CASE(exception_devient_join_error_panique) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<int> {
+            co_await rt::task::yield_now();
+            throw std::runtime_error("Quelque chose s'est mal passé !");
+        });
+        auto r = co_await h;
+        BOOST_TEST(!r.has_value());
+        BOOST_TEST(r.error().is_panic());
+        BOOST_TEST(!r.error().is_cancelled());
+        // L'exception d'origine est conservée, type compris.
+        BOOST_CHECK_THROW(r.error().resume_panic(), std::runtime_error);
+        BOOST_CHECK_THROW(r.value(), rt::JoinError);
+        BOOST_TEST(std::string(r.error().what()).find("mal passé") != std::string::npos);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(abort_detruit_la_tache_qui_dort) {
+    auto vivants = std::make_shared<int>(0);
+    bool apres_sleep = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&, s = Sentinelle(vivants)]() -> rt::Task<int> {
+            Sentinelle locale(vivants);
+            co_await rt::time::sleep(10s);
+            apres_sleep = true;
+            co_return 1;
+        });
+        co_await rt::task::yield_now(); // la tâche démarre et s'endort
+        BOOST_TEST(*vivants == 2);      // la capture et la variable locale
+        h.abort();
+        auto r = co_await h;
+        BOOST_TEST(!r.has_value());
+        BOOST_TEST(r.error().is_cancelled());
+        BOOST_TEST(*vivants == 0); // destructeurs exécutés au point de suspension
+    }());
+    BOOST_TEST(!apres_sleep);
+}
+
+BOOST_AUTO_TEST_CASE(abort_avant_le_premier_passage) {
+    bool execute = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&]() -> rt::Task<void> {
+            execute = true;
+            co_return;
+        });
+        h.abort();
+        auto r = co_await h;
+        BOOST_TEST(r.error().is_cancelled());
+    }());
+    BOOST_TEST(!execute);
+}
+
+BOOST_AUTO_TEST_CASE(abort_d_une_tache_finie_ne_change_rien) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<int> { co_return 9; });
+        co_await rt::task::yield_now();
+        h.abort();
+        auto r = co_await h;
+        BOOST_TEST(r.has_value());
+        BOOST_TEST(*r == 9);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(detruire_le_handle_detache_la_tache) {
+    int fini = 0;
+    rt::block_on([&]() -> rt::Task<void> {
+        {
+            auto h = rt::spawn([&]() -> rt::Task<void> {
+                co_await rt::time::sleep(2ms);
+                ++fini;
+            });
+        } // handle détruit : la tâche continue
+        co_await rt::time::sleep(20ms);
+    }());
+    BOOST_TEST(fini == 1);
+}
+
+BOOST_AUTO_TEST_CASE(captures_survivent_aux_suspensions) {
+    // La lambda est déplacée dans la tâche : ses captures (ici une chaîne allouée sur le tas)
+    // restent valides après chaque suspension. Sous ASan, une capture pendante serait signalée.
+    std::vector<std::string> vues;
+    rt::block_on([&]() -> rt::Task<void> {
+        std::vector<rt::JoinHandle<void>> hs;
+        for (int i = 0; i < 100; ++i) {
+            std::string texte = "tâche numéro " + std::to_string(i) + " avec un texte assez long";
+            hs.push_back(rt::spawn([&vues, texte]() -> rt::Task<void> {
+                co_await rt::task::yield_now();
+                co_await rt::time::sleep(1ms);
+                vues.push_back(texte);
+            }));
+        }
+        for (auto& h : hs) {
+            co_await h;
+        }
+    }());
+    BOOST_TEST(vues.size() == 100u);
+    BOOST_TEST(vues[0].find("avec un texte assez long") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cent_mille_taches) {
+    long long somme = rt::block_on([]() -> rt::Task<long long> {
+        std::vector<rt::JoinHandle<int>> hs;
+        hs.reserve(100'000);
+        for (int i = 0; i < 100'000; ++i) {
+            hs.push_back(rt::spawn([i]() -> rt::Task<int> {
+                co_await rt::task::yield_now();
+                co_return i;
+            }));
+        }
+        long long s = 0;
+        for (auto& h : hs) {
+            s += (co_await h).value();
+        }
+        BOOST_TEST(rt::Handle::current().metrics().alive_tasks == 0u);
+        co_return s;
+    }());
+    BOOST_TEST(somme == 100'000LL * 99'999 / 2);
+}
+
+BOOST_AUTO_TEST_CASE(yield_now_laisse_passer_les_autres) {
+    std::vector<std::string> journal;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto a = rt::spawn([&]() -> rt::Task<void> {
+            journal.push_back("a1");
+            co_await rt::task::yield_now();
+            journal.push_back("a2");
+        });
+        auto b = rt::spawn([&]() -> rt::Task<void> {
+            journal.push_back("b1");
+            co_await rt::task::yield_now();
+            journal.push_back("b2");
+        });
+        co_await a;
+        co_await b;
+    }());
+    BOOST_TEST((journal == std::vector<std::string>{"a1", "b1", "a2", "b2"}));
+}
+
+BOOST_AUTO_TEST_CASE(panique_d_une_tache_detachee_signalee_et_comptee) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    runtime.block_on([]() -> rt::Task<void> {
+        (void)rt::spawn([]() -> rt::Task<void> {
+            throw std::runtime_error("personne ne regarde");
+            co_return;
+        });
+        co_await rt::time::sleep(1ms);
+        co_await rt::task::yield_now();
+    }());
+    // Le processus continue, et l'exception est comptée (et écrite sur stderr).
+    BOOST_TEST(runtime.metrics().unhandled_panics == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(metriques_de_base) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    runtime.block_on([]() -> rt::Task<void> {
+        auto h1 = rt::spawn([]() -> rt::Task<void> { co_await rt::time::sleep(1ms); });
+        auto h2 = rt::spawn([]() -> rt::Task<void> { co_return; });
+        auto m = rt::Handle::current().metrics();
+        BOOST_TEST(m.workers == 1u);
+        BOOST_TEST(m.alive_tasks == 2u);
+        BOOST_TEST(m.spawned_tasks == 2u);
+        co_await h1;
+        co_await h2;
+        BOOST_TEST(rt::Handle::current().metrics().alive_tasks == 0u);
+    }());
+    auto m = runtime.metrics();
+    BOOST_TEST(m.spawned_tasks == 2u);
+    BOOST_TEST(m.polls >= 4u); // main au moins deux fois, h1 deux fois, h2 une fois
+}
+
+BOOST_AUTO_TEST_CASE(erreurs_claires_hors_runtime) {
+    auto f = []() -> rt::Task<void> { co_return; };
+    BOOST_CHECK_THROW((void)rt::spawn(f), std::logic_error);
+    BOOST_CHECK_THROW((void)rt::Handle::current(), std::logic_error);
+    try {
+        (void)rt::spawn(f);
+    } catch (const std::logic_error& e) {
+        BOOST_TEST(std::string(e.what()).find("aucun runtime") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(block_on_imbrique_refuse) {
+    rt::block_on([]() -> rt::Task<void> {
+        BOOST_CHECK_THROW(rt::block_on([]() -> rt::Task<int> { co_return 1; }()),
+                          std::logic_error);
+        co_return;
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(join_handle_attendu_deux_fois) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<int> { co_return 1; });
+        (void)co_await h;
+        bool leve = false;
+        try {
+            (void)co_await h;
+        } catch (const std::logic_error&) {
+            leve = true;
+        }
+        BOOST_TEST(leve);
+    }());
+}

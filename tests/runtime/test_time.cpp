@@ -1,0 +1,221 @@
+// rt::time : sleep, timeout, interval.
+#define BOOST_TEST_MODULE rt_time
+#include <boost/test/unit_test.hpp>
+
+#include <rt/rt.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+BOOST_AUTO_TEST_CASE(sleep_jamais_trop_court) {
+    rt::block_on([]() -> rt::Task<void> {
+        for (auto d : {1ms, 5ms, 12ms}) {
+            auto debut = Clock::now();
+            co_await rt::time::sleep(d);
+            BOOST_TEST((Clock::now() - debut >= d), "sleep(" << d.count() << " ms) a rendu trop tôt");
+        }
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(reveils_dans_l_ordre_des_echeances) {
+    std::vector<int> ordre;
+    rt::block_on([&]() -> rt::Task<void> {
+        std::vector<rt::JoinHandle<void>> hs;
+        for (int ms : {30, 10, 20, 0, 25, 5}) {
+            hs.push_back(rt::spawn([&ordre, ms]() -> rt::Task<void> {
+                co_await rt::time::sleep(std::chrono::milliseconds(ms));
+                ordre.push_back(ms);
+            }));
+        }
+        for (auto& h : hs) {
+            co_await h;
+        }
+    }());
+    BOOST_TEST((ordre == std::vector<int>{0, 5, 10, 20, 25, 30}));
+}
+
+BOOST_AUTO_TEST_CASE(echeances_egales_dans_l_ordre_d_inscription) {
+    std::vector<int> ordre;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto echeance = Clock::now() + 5ms;
+        std::vector<rt::JoinHandle<void>> hs;
+        for (int i = 0; i < 5; ++i) {
+            hs.push_back(rt::spawn([&ordre, i, echeance]() -> rt::Task<void> {
+                co_await rt::time::sleep_until(echeance);
+                ordre.push_back(i);
+            }));
+        }
+        for (auto& h : hs) {
+            co_await h;
+        }
+    }());
+    BOOST_TEST((ordre == std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+BOOST_AUTO_TEST_CASE(sleep_until_passe_ne_suspend_pas) {
+    rt::block_on([]() -> rt::Task<void> {
+        co_await rt::time::sleep_until(Clock::now() - 1s);
+        co_await rt::time::sleep(0ms);
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(timeout_reussi_rend_la_valeur) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<int> {
+            co_await rt::time::sleep(1ms);
+            co_return 5;
+        });
+        auto r = co_await rt::time::timeout(10s, h);
+        BOOST_TEST(r.has_value());
+        BOOST_TEST(r->has_value());
+        BOOST_TEST(**r == 5);
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u); // minuterie désinscrite
+    }());
+}
+
+// L'article affiche « Timeout : tâche annulée ». C'est faux : le délai écoulé abandonne
+// l'*attente*, pas la tâche. La tâche continue et finit son travail.
+BOOST_AUTO_TEST_CASE(timeout_n_annule_pas_la_tache_attendue) {
+    bool tache_finie = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&]() -> rt::Task<const char*> {
+            co_await rt::time::sleep(30ms);
+            tache_finie = true;
+            co_return "Tâche très longue terminée";
+        });
+        auto r = co_await rt::time::timeout(5ms, h);
+        BOOST_TEST(!r.has_value(), "le délai aurait dû s'écouler");
+        BOOST_TEST(!h.is_finished());
+        // La tâche tourne toujours : on peut encore l'attendre, et elle réussit.
+        auto fin = co_await h;
+        BOOST_TEST(fin.has_value());
+        BOOST_TEST(std::string(*fin) == "Tâche très longue terminée");
+    }());
+    BOOST_TEST(tache_finie);
+}
+
+BOOST_AUTO_TEST_CASE(timeout_sur_handle_deplace_detache_la_tache) {
+    bool tache_finie = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&]() -> rt::Task<void> {
+            co_await rt::time::sleep(20ms);
+            tache_finie = true;
+        });
+        // Comme l'article : le handle est donné à timeout, puis abandonné. La tâche est
+        // détachée, pas annulée.
+        auto r = co_await rt::time::timeout(2ms, std::move(h));
+        BOOST_TEST(!r.has_value());
+        co_await rt::time::sleep(40ms);
+    }());
+    BOOST_TEST(tache_finie);
+}
+
+BOOST_AUTO_TEST_CASE(timeout_puis_abort_annule_vraiment) {
+    bool tache_finie = false;
+    rt::block_on([&]() -> rt::Task<void> {
+        auto h = rt::spawn([&]() -> rt::Task<void> {
+            co_await rt::time::sleep(20ms);
+            tache_finie = true;
+        });
+        auto r = co_await rt::time::timeout(2ms, h);
+        BOOST_TEST(!r.has_value());
+        h.abort();
+        auto fin = co_await h;
+        BOOST_TEST(fin.error().is_cancelled());
+        co_await rt::time::sleep(30ms);
+    }());
+    BOOST_TEST(!tache_finie);
+}
+
+BOOST_AUTO_TEST_CASE(timeout_detruit_l_operation_interieure) {
+    // Sur une opération qui n'est pas une tâche lancée (ici une coroutine), le délai écoulé
+    // la détruit à son point de suspension : ses destructeurs s'exécutent.
+    auto vivants = std::make_shared<int>(0);
+    rt::block_on([&]() -> rt::Task<void> {
+        auto longue = [](std::shared_ptr<int> v) -> rt::Task<int> {
+            ++*v;
+            struct Garde {
+                std::shared_ptr<int> v;
+                ~Garde() { --*v; }
+            } garde{v};
+            co_await rt::time::sleep(10s);
+            co_return 1;
+        };
+        auto debut = Clock::now();
+        auto r = co_await rt::time::timeout(5ms, longue(vivants));
+        BOOST_TEST(!r.has_value());
+        BOOST_TEST((Clock::now() - debut >= 5ms));
+        BOOST_TEST(*vivants == 0);
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(timeouts_imbriques) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto interieur = []() -> rt::Task<int> {
+            auto r = co_await rt::time::timeout(10s, rt::time::sleep(10s));
+            co_return r ? 1 : 2;
+        };
+        auto r = co_await rt::time::timeout(3ms, interieur());
+        BOOST_TEST(!r.has_value());
+        auto r2 = co_await rt::time::timeout(10s, []() -> rt::Task<int> {
+            auto x = co_await rt::time::timeout(1ms, rt::time::sleep(10s));
+            co_return x ? 1 : 2;
+        }());
+        BOOST_TEST(r2.has_value());
+        BOOST_TEST(*r2 == 2);
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(timeout_propage_l_exception) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto echoue = []() -> rt::Task<int> {
+            co_await rt::time::sleep(1ms);
+            throw std::runtime_error("raté");
+        };
+        BOOST_CHECK_THROW((void)co_await rt::time::timeout(1s, echoue()), std::runtime_error);
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(interval_premier_tick_immediat_puis_periodique) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto debut = Clock::now();
+        auto iv = rt::time::interval(5ms);
+        std::vector<rt::time::Instant> ticks;
+        for (int i = 0; i < 4; ++i) {
+            ticks.push_back(co_await iv.tick());
+        }
+        BOOST_TEST((ticks[0] - debut < 5ms), "le premier tick doit être immédiat");
+        for (int i = 1; i < 4; ++i) {
+            BOOST_TEST((ticks[i] - ticks[i - 1] == 5ms), "les échéances sont régulières");
+        }
+        BOOST_TEST((Clock::now() - debut >= 15ms));
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(interval_rattrape_les_ticks_manques) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto iv = rt::time::interval(2ms);
+        co_await iv.tick();
+        co_await rt::time::sleep(9ms); // on prend du retard : 4 ticks manqués
+        auto avant = Clock::now();
+        for (int i = 0; i < 4; ++i) {
+            co_await iv.tick();
+        }
+        // Rattrapés sans attendre (comportement Burst) : pas de borne haute de temps ici,
+        // mais aucune minuterie n'a dû être inscrite.
+        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        (void)avant;
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(interval_periode_nulle_refusee) {
+    BOOST_CHECK_THROW(rt::time::interval(0ms), std::invalid_argument);
+}
