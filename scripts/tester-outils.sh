@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Teste l'outil ./cours lui-même, sur une copie jetable du dépôt à laquelle on ajoute un
+# chapitre factice « 99-essai » (un exemple, un exercice, sa solution, deux tests, des
+# indices). On vérifie les codes de sortie et les messages de : aide, demo, verifier,
+# indice, noter (JUnit compris), progression, et le cas « l'exercice ne compile pas ».
+#
+# Usage : scripts/tester-outils.sh [DOSSIER_TEMPORAIRE]
+# Rien n'est modifié dans le dépôt : tout se passe dans la copie.
+
+set -euo pipefail
+
+SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COPIE="${1:-$(mktemp -d /tmp/cours-outils.XXXXXX)}"
+export NO_COLOR=1
+
+reussis=0
+echoues=0
+verifier() { # verifier DESCRIPTION CONDITION...
+    local description=$1
+    shift
+    if "$@"; then
+        printf '✔ %s\n' "$description"
+        reussis=$((reussis + 1))
+    else
+        printf '✘ %s\n' "$description"
+        echoues=$((echoues + 1))
+    fi
+}
+contient() { grep -qF -- "$2" "$1"; }
+
+# lancer NOM COMMANDE... : lance ./cours dans la copie, sortie dans $COPIE/NOM.log, code dans RC.
+RC=0
+lancer() {
+    local nom=$1
+    shift
+    RC=0
+    (cd "$COPIE" && "$@") >"$COPIE/$nom.log" 2>&1 || RC=$?
+}
+
+printf 'Copie de travail : %s\n' "$COPIE"
+mkdir -p "$COPIE"
+# Le dernier commit (état cohérent, sans le travail en cours des autres), plus l'outil
+# ./cours tel qu'il est dans l'arbre de travail : c'est lui qu'on teste.
+git -C "$SOURCE" archive HEAD | tar -x -C "$COPIE"
+cp "$SOURCE/cours" "$COPIE/cours"
+
+C="$COPIE/chapters/99-essai"
+mkdir -p "$C/exemples" "$C/exercices" "$COPIE/solutions/99-essai" "$COPIE/tests/99-essai" "$COPIE/slides"
+cat >"$C/CMakeLists.txt" <<'EOF'
+cours_exemple(TARGET ch99_bonjour SOURCES exemples/bonjour.cpp TITRE "Bonjour factice" ARGS un deux)
+EOF
+cat >"$C/exemples/bonjour.cpp" <<'EOF'
+#include <iostream>
+int main(int argc, char** argv) { std::cout << "bonjour " << argc << ' ' << argv[argc - 1] << '\n'; }
+EOF
+cat >"$C/exercices/somme.hpp" <<'EOF'
+#pragma once
+// TODO : renvoyer a + b.
+inline int somme(int a, int b) { (void)a; (void)b; return 0; }
+EOF
+cat >"$COPIE/solutions/99-essai/somme.hpp" <<'EOF'
+#pragma once
+inline int somme(int a, int b) { return a + b; }
+EOF
+cat >"$C/indices.md" <<'EOF'
+# Indices factices
+
+## Exercice : somme
+
+### Indice 1 — premier
+Relisez l'énoncé.
+
+### Indice 2 — second
+Utilisez l'opérateur `+`.
+EOF
+printf '# Chapitre factice\n' >"$C/README.md"
+printf '# Diapositives factices\n' >"$COPIE/slides/99-essai.md"
+cat >"$COPIE/tests/99-essai/CMakeLists.txt" <<'EOF'
+cours_tests(TARGET test_ch99 LABEL ch99 SOURCES test_somme.cpp EXERCICES 99-essai)
+EOF
+cat >"$COPIE/tests/99-essai/test_somme.cpp" <<'EOF'
+#define BOOST_TEST_MODULE ch99
+#include <boost/test/unit_test.hpp>
+#include "somme.hpp"
+BOOST_AUTO_TEST_CASE(somme_positive) { BOOST_TEST(somme(2, 3) == 5, "somme(2, 3) doit valoir 5"); }
+BOOST_AUTO_TEST_CASE(somme_nulle) { BOOST_TEST(somme(0, 0) == 0); }
+EOF
+
+lancer aide ./cours aide
+verifier "aide : code 0 et liste des commandes" test "$RC" -eq 0
+verifier "aide : mentionne verifier" contient "$COPIE/aide.log" "./cours verifier NN"
+
+lancer inconnue ./cours nimporte
+verifier "commande inconnue : code 2" test "$RC" -eq 2
+
+lancer demo ./cours demo
+verifier "demo : code 0" test "$RC" -eq 0
+verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Chapitre 99 — essai ──"
+verifier "demo : sortie de l'exemple" contient "$COPIE/demo.log" "│ bonjour 3 deux"
+
+lancer verifier1 ./cours verifier 99
+verifier "verifier (exercice non fait) : code 1" test "$RC" -eq 1
+verifier "verifier : test en échec signalé" contient "$COPIE/verifier1.log" "✘ ch99.somme_positive"
+verifier "verifier : test réussi signalé" contient "$COPIE/verifier1.log" "✔ ch99.somme_nulle"
+verifier "verifier : message du test" contient "$COPIE/verifier1.log" "somme(2, 3) doit valoir 5"
+verifier "verifier : premier indice" contient "$COPIE/verifier1.log" "Indice 1/2"
+
+lancer verifier2 ./cours verifier 99
+verifier "verifier (2e échec) : indice suivant" contient "$COPIE/verifier2.log" "Indice 2/2"
+
+lancer indice ./cours indice 99 1
+verifier "indice 99 1 : code 0 et texte" contient "$COPIE/indice.log" "Relisez l'énoncé."
+
+lancer noter ./cours noter --junit "$COPIE/notes.xml"
+verifier "noter : code 0" test "$RC" -eq 0
+verifier "noter : ligne du chapitre 99 à 10/20" grep -qE '^99 +1 +2 +10,0' "$COPIE/noter.log"
+verifier "noter : chapitre 13 à venir" grep -qE '^13 .*à venir' "$COPIE/noter.log"
+verifier "noter : JUnit écrit" contient "$COPIE/notes.xml" 'name="ch99.somme_positive"'
+
+lancer progression ./cours progression
+verifier "progression : code 0" test "$RC" -eq 0
+verifier "progression : chapitre 99 à 1/2 avec 1 TODO" grep -qE '^99 .* 1/2 +1 TODO' "$COPIE/progression.log"
+
+# L'exercice ne compile plus : verifier le dit, noter donne 0 à ce chapitre.
+printf '#pragma once\n// TODO\ninline int somme(int a, int b) { return a + ; }\n' >"$C/exercices/somme.hpp"
+lancer casse ./cours verifier 99
+verifier "verifier (ne compile pas) : code 1" test "$RC" -eq 1
+verifier "verifier (ne compile pas) : message" contient "$COPIE/casse.log" "ne compilent pas encore"
+lancer noter2 ./cours noter --junit "$COPIE/notes2.xml"
+verifier "noter (ne compile pas) : 0/20 et mention" grep -qE '^99 +0 +2 +0,0 .*ne compile pas' "$COPIE/noter2.log"
+verifier "noter (ne compile pas) : JUnit en échec" contient "$COPIE/notes2.xml" "ne compile pas"
+
+# L'exercice est fait : verifier réussit.
+cp "$COPIE/solutions/99-essai/somme.hpp" "$C/exercices/somme.hpp"
+printf '// TODO fait\n' >>"$C/exercices/somme.hpp"
+lancer reussi ./cours verifier 99
+verifier "verifier (exercice fait) : code 0" test "$RC" -eq 0
+verifier "verifier (exercice fait) : bravo" contient "$COPIE/reussi.log" "Bravo"
+
+printf '\nJournaux : %s/*.log\n' "$COPIE"
+printf 'outils: %d passed, %d failed\n' "$reussis" "$echoues"
+((echoues == 0))
