@@ -42,49 +42,6 @@ inline bool option_rapide(int argc, char** argv) {
     return false;
 }
 
-// --- La machine ----------------------------------------------------------------------------
-
-/// Le modèle du processeur, lu dans /proc/cpuinfo (« inconnu » sinon).
-inline std::string modele_cpu() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string ligne;
-    while (std::getline(in, ligne)) {
-        if (ligne.rfind("model name", 0) == 0) {
-            auto deux_points = ligne.find(':');
-            if (deux_points != std::string::npos) {
-                auto debut = ligne.find_first_not_of(" \t", deux_points + 1);
-                return debut == std::string::npos ? "inconnu" : ligne.substr(debut);
-            }
-        }
-    }
-    return "inconnu";
-}
-
-/// Le compilateur qui a construit ce programme.
-inline std::string compilateur() {
-#if defined(__clang__)
-    return "clang++ " __clang_version__;
-#elif defined(__GNUC__)
-    return "g++ " __VERSION__;
-#else
-    return "inconnu";
-#endif
-}
-
-/// Affiche l'en-tête commun : machine, compilateur, versions.
-inline void afficher_machine(std::string_view titre) {
-    utsname systeme{};
-    ::uname(&systeme);
-    std::cout << "== " << titre << " ==\n"
-              << "Machine      : " << ::sysconf(_SC_NPROCESSORS_ONLN) << " cœur(s) (nproc), "
-              << modele_cpu() << ", Linux " << systeme.release << "\n"
-              << "Compilateur  : " << compilateur() << ", Boost " << BOOST_VERSION / 100000 << '.'
-              << BOOST_VERSION / 100 % 1000 << " (Asio en-têtes seuls)\n";
-#ifdef BENCH_RUSTC_VERSION
-    std::cout << "Rust         : " << BENCH_RUSTC_VERSION << "\n";
-#endif
-}
-
 // --- Statistiques ----------------------------------------------------------------------------
 
 /// Médiane et minimum d'une série de mesures.
@@ -186,6 +143,60 @@ private:
     std::vector<std::string> entetes_;
     std::vector<std::vector<std::string>> lignes_;
 };
+
+// --- La machine ----------------------------------------------------------------------------
+
+/// Le modèle du processeur, lu dans /proc/cpuinfo (« inconnu » sinon).
+inline std::string modele_cpu() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string ligne;
+    while (std::getline(in, ligne)) {
+        if (ligne.rfind("model name", 0) == 0) {
+            auto deux_points = ligne.find(':');
+            if (deux_points != std::string::npos) {
+                auto debut = ligne.find_first_not_of(" \t", deux_points + 1);
+                return debut == std::string::npos ? "inconnu" : ligne.substr(debut);
+            }
+        }
+    }
+    return "inconnu";
+}
+
+/// Le compilateur qui a construit ce programme.
+inline std::string compilateur() {
+#if defined(__clang__)
+    return "clang++ " __clang_version__;
+#elif defined(__GNUC__)
+    return "g++ " __VERSION__;
+#else
+    return "inconnu";
+#endif
+}
+
+/// Affiche l'en-tête commun : machine, compilateur, versions.
+inline void afficher_machine(std::string_view titre) {
+    utsname systeme{};
+    ::uname(&systeme);
+    std::cout << "== " << titre << " ==\n"
+              << "Machine      : " << ::sysconf(_SC_NPROCESSORS_ONLN) << " cœur(s) (nproc), "
+              << modele_cpu() << ", Linux " << systeme.release << "\n"
+              << "Compilateur  : " << compilateur() << ", Boost " << BOOST_VERSION / 100000 << '.'
+              << BOOST_VERSION / 100 % 1000 << " (Asio en-têtes seuls)\n";
+#ifdef BENCH_RUSTC_VERSION
+    std::cout << "Rust         : " << BENCH_RUSTC_VERSION << "\n";
+#endif
+    // Une machine occupée par d'autres programmes fausse les temps (le thread mesuré attend
+    // son tour) : on le dit, et les minimums deviennent plus parlants que les médianes.
+    double charge = 0;
+    if (std::ifstream in("/proc/loadavg"); in >> charge) {
+        long coeurs = ::sysconf(_SC_NPROCESSORS_ONLN);
+        std::cout << "Charge       : " << nombre(charge, 2) << " (moyenne sur 1 min)";
+        if (charge > 0.5 * static_cast<double>(coeurs)) {
+            std::cout << " — ATTENTION : machine occupée, temps bruités ; fiez-vous aux minimums";
+        }
+        std::cout << "\n";
+    }
+}
 
 // --- Mémoire --------------------------------------------------------------------------------
 
