@@ -101,7 +101,8 @@ BOOST_AUTO_TEST_CASE(creation_threads_execute_vraiment_n_threads) {
     BOOST_TEST(ailleurs, "le corps doit tourner dans les threads créés, pas dans l'appelant");
     BOOST_TEST(mesure.threads == n, "MesureCreation::threads devrait valoir " << n);
     BOOST_TEST(mesure.duree.count() > 0, "la durée mesurée ne peut pas être nulle");
-    BOOST_TEST_MESSAGE("création + join d'un thread : " << mesure.ns_par_thread() << " ns");
+    BOOST_TEST_MESSAGE("création + join d'un thread : " << static_cast<long>(mesure.ns_par_thread())
+                                                        << " ns");
 
     // Zéro thread : rien à exécuter, mais pas d'erreur.
     const auto vide = ch01::mesurer_creation_threads(0, [] {});

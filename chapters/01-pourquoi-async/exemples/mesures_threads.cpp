@@ -324,27 +324,29 @@ int main(int argc, char** argv) {
     std::printf("|%s|%s|%s|%s|\n", std::string(24, '-').c_str(), std::string(11, '-').c_str(),
                 std::string(36, '-').c_str(), std::string(40, '-').c_str());
 
-    ligne("Mémoire", "~8MB",
+    ligne("Mémoire par thread", "~8MB",
           format("%.0f kio réservés, ", m.virtuelle_kio_par_thread) +
               format("%.0f kio résidents", m.residente_kio_par_thread),
-          m.residente_kio_par_thread < 1024 ? "faux : 8 Mo réservés, pas occupés" : "vrai");
+          m.residente_kio_par_thread < 1024 ? "trompeur : réservés, pas occupés" : "vrai");
 
     const double us_creation = ns_creation / 1000;
     ligne("Création", "~100µs", format("%.1f µs", us_creation),
-          us_creation < 50    ? format("surestimé (÷%.0f)", 100 / us_creation)
+          us_creation < 50    ? format("l'article surestime (÷%.0f)", 100 / us_creation)
           : us_creation < 200 ? "ordre de grandeur juste"
-                              : "sous-estimé");
+                              : "l'article sous-estime");
 
     const double us_changement = ns_changement / 1000;
     ligne("Changement contexte", "~1-10µs", format("%.2f µs", us_changement),
           us_changement >= 0.5 && us_changement <= 15 ? "ordre de grandeur juste"
-          : us_changement < 0.5                       ? "surestimé"
-                                                      : "sous-estimé");
+          : us_changement < 0.5                       ? "l'article surestime"
+                                                      : "l'article sous-estime");
 
     ligne("Nombre max", "~1000",
           c.erreur ? std::to_string(c.crees) + " (limite atteinte)"
                    : "≥ " + std::to_string(c.crees) + " (plafond --max)",
-          c.crees > 1000 ? "faux : bien plus de 1000" : "à vérifier avec --max plus grand");
+          c.crees > 1000 ? "faux : bien plus de 1000"
+          : c.erreur     ? "vrai ici : voir les limites ci-dessus"
+                         : "à vérifier avec --max plus grand");
 
     std::printf("\nÀ retenir : un thread réserve une grosse pile virtuelle mais n'en touche que "
                 "quelques kio ;\nce qui limite le modèle « un thread par connexion », ce sont "
