@@ -9,7 +9,10 @@
 //   - chaque handle est déplacé hors du vecteur et détruit dans la boucle d'attente, comme le
 //     `for handle in handles { handle.await }` de Rust qui consomme chaque handle ;
 //   - un seul thread (runtime current_thread, io_context à un thread) ;
-//   - un tour d'échauffement, puis plusieurs mesures : on publie la médiane (et le minimum).
+//   - un tour d'échauffement, puis plusieurs mesures : on publie la médiane (et le minimum) ;
+//   - l'allocateur de la glibc est réglé pour garder la mémoire libérée (voir
+//     `garder_la_memoire`) : on mesure le régime établi, pas le noyau qui remet à zéro des
+//     pages rendues puis redemandées à chaque répétition.
 //
 // Concurrents :
 //   - rt (ce cours) : `rt::spawn(lambda)` → `rt::JoinHandle<void>`, puis `co_await handle` ;
@@ -45,6 +48,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <malloc.h>
 
 #include <rt/rt.hpp>
 
@@ -171,6 +176,22 @@ double mesure_threads(std::size_t n) {
     return bench::ns_entre(debut, fin) / static_cast<double>(n);
 }
 
+// --- Allocateur -------------------------------------------------------------------------------
+
+/// Par défaut, `free` de la glibc rend au noyau la mémoire libérée en haut du tas (au-delà de
+/// 128 Kio) et sert les gros blocs par `mmap`. Entre deux répétitions, les dizaines de Mio des
+/// tâches seraient rendues, puis redemandées : chaque mesure paierait alors des défauts de page
+/// et la mise à zéro des pages par le noyau, un coût qui n'a rien à voir avec le runtime mesuré
+/// (et qui frappe inégalement : rt garde ses blocs dans son propre cache, pas Asio). On garde
+/// donc la mémoire, pour tous ; le programme tokio reçoit le même réglage (GLIBC_TUNABLES).
+constexpr const char* REGLAGE_GLIBC =
+    "GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432";
+
+void garder_la_memoire() {
+    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    ::mallopt(M_MMAP_THRESHOLD, 32 << 20); // le maximum permis sur 64 bits
+}
+
 // --- Répétitions ------------------------------------------------------------------------------
 
 struct Plan {
@@ -222,6 +243,7 @@ std::string cellule(const std::optional<bench::Stats>& s) {
 } // namespace
 
 int main(int argc, char** argv) {
+    garder_la_memoire();
     const bool rapide = bench::option_rapide(argc, argv);
     const std::size_t petit = rapide ? 1'000 : 10'000;
     const std::size_t grand = rapide ? 10'000 : 100'000;
@@ -232,8 +254,8 @@ int main(int argc, char** argv) {
         "spawn + join de tâches vides (article : « Mesurer les performances »)");
     std::cout << "Méthode      : " << plan.echauffements << " échauffement(s) + " << plan.mesures
               << " mesure(s) (std::thread : " << plan_threads.mesures
-              << ") ; médiane (minimum) en ns par tâche" << (rapide ? " ; mode --rapide" : "")
-              << "\n\n"
+              << ") ; médiane (minimum) en ns par tâche ; malloc sans restitution au noyau"
+              << (rapide ? " ; mode --rapide" : "") << "\n\n"
               << std::flush;
 
     struct Ligne {
