@@ -221,10 +221,10 @@ std::optional<bench::Stats> repeter(F mesure, std::size_t n, Plan plan, std::str
 std::optional<bench::Stats> mesure_tokio(const std::string& exe, std::size_t n, Plan plan,
                                          std::string& erreur) {
     int code = 0;
-    std::string sortie =
-        bench::executer(bench::cite(exe) + " spawn " + std::to_string(n) + " " +
-                            std::to_string(plan.echauffements) + " " + std::to_string(plan.mesures),
-                        code);
+    std::string sortie = bench::executer(
+        std::string(REGLAGE_GLIBC) + " " + bench::cite(exe) + " spawn " + std::to_string(n) + " " +
+            std::to_string(plan.echauffements) + " " + std::to_string(plan.mesures),
+        code);
     auto ligne = bench::ligne_apres(sortie, "ECHANTILLONS ");
     if (code != 0 || !ligne) {
         erreur = "le programme tokio a échoué (code " + std::to_string(code) + ")";
