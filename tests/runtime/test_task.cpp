@@ -72,12 +72,12 @@ BOOST_AUTO_TEST_CASE(exception_traverse_co_await) {
 }
 
 // Le transfert symétrique repose sur un appel terminal (« tail call ») que le compilateur
-// doit garantir. GCC ne le fait qu'avec l'optimisation : sous AddressSanitizer (qui empêche
+// doit garantir. GCC ne le fait qu'avec l'optimisation : sous les sanitizers (qui empêchent
 // les appels terminaux), la chaîne empile quand même. On réduit alors la profondeur.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr int PROFONDEUR = 1'000;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 constexpr int PROFONDEUR = 1'000;
 #else
 constexpr int PROFONDEUR = 1'000'000;
