@@ -32,7 +32,7 @@ namespace {
 constexpr std::size_t GRANULE = 16;      // tailles arrondies à 16 octets
 constexpr std::size_t MAX_CACHED = 1024; // au-delà : malloc directement
 constexpr std::size_t CLASSES = MAX_CACHED / GRANULE;
-constexpr std::size_t MAX_BYTES_PER_CLASS = 8u << 20; // borne la mémoire gardée en réserve
+constexpr std::size_t MAX_BYTES_PER_CLASS = 64u << 20; // borne la mémoire gardée en réserve
 
 struct FreeBlock {
     FreeBlock* next;

@@ -2,6 +2,7 @@
 /// \file
 /// \brief `rt::Result<T, E>` : la valeur d'une opération ou son erreur, comme `Result` en Rust.
 
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -82,35 +83,37 @@ private:
 };
 
 /// \brief Spécialisation pour les opérations sans valeur (`Task<void>`).
+///
+/// L'erreur est optionnelle : un succès ne construit aucune exception (une `JoinError` alloue
+/// son message), ce qui compte quand on attend des centaines de milliers de tâches.
 template <class E>
 class Result<void, E> {
 public:
     /// \brief Construit un succès.
     Result() = default;
     /// \brief Construit un échec portant `error`.
-    Result(E error) : error_(std::move(error)), failed_(true) {}
+    Result(E error) : error_(std::move(error)) {}
 
     /// \brief Vrai si le résultat est un succès.
-    [[nodiscard]] bool has_value() const noexcept { return !failed_; }
+    [[nodiscard]] bool has_value() const noexcept { return !error_.has_value(); }
     /// \brief Vrai si le résultat est un succès.
     explicit operator bool() const noexcept { return has_value(); }
     /// \brief Ne fait rien en cas de succès ; lève l'erreur sinon (le `unwrap()` de Rust).
     void value() const {
-        if (failed_) {
-            throw error_;
+        if (error_) {
+            throw *error_;
         }
     }
     /// \brief L'erreur ; lève `std::logic_error` si le résultat est un succès.
     const E& error() const {
-        if (!failed_) {
+        if (!error_) {
             throw std::logic_error("rt::Result::error() appelé sur un succès");
         }
-        return error_;
+        return *error_;
     }
 
 private:
-    E error_{};
-    bool failed_ = false;
+    std::optional<E> error_;
 };
 
 } // namespace rt
