@@ -14,6 +14,7 @@
 using namespace std::chrono_literals;
 
 // [programme]
+/// Le `main` asynchrone de l'article : lance une tâche, continue, puis attend son résultat.
 rt::Task<void> main_async(std::chrono::milliseconds attente) {
     std::cout << "Lancement d'une tâche..." << std::endl;
 

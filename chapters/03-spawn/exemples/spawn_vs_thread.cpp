@@ -26,6 +26,7 @@ namespace {
 std::atomic<std::size_t> octets_alloues{0};
 }
 
+/// Compte les octets demandés, puis alloue avec malloc.
 void* operator new(std::size_t taille) {
     octets_alloues.fetch_add(taille, std::memory_order_relaxed);
     if (void* p = std::malloc(taille == 0 ? 1 : taille)) {
@@ -33,9 +34,11 @@ void* operator new(std::size_t taille) {
     }
     throw std::bad_alloc();
 }
+/// Rend la mémoire à free (les octets ne sont pas décomptés : on mesure ce qui est demandé).
 void operator delete(void* p) noexcept {
     std::free(p);
 }
+/// Variante avec taille de la libération : même chose.
 void operator delete(void* p, std::size_t) noexcept {
     std::free(p);
 }
