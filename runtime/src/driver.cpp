@@ -10,16 +10,12 @@
 #include <cstdint>
 #include <system_error>
 
+#include "rt/detail/scheduler.hpp"
 #include "rt/detail/task_header.hpp"
 
 namespace rt::detail {
 
 // --- TimerHeap ---------------------------------------------------------------------------
-
-void TimerHeap::place(std::size_t index, TimerEntry* entry) noexcept {
-    entries_[index] = entry;
-    entry->heap_index = index;
-}
 
 void TimerHeap::sift_up(std::size_t index) noexcept {
     TimerEntry* entry = entries_[index];
@@ -56,13 +52,12 @@ void TimerHeap::sift_down(std::size_t index) noexcept {
 
 void TimerHeap::push(TimerEntry& entry) {
     entry.sequence = next_sequence_++;
-    entry.fired = false;
     entries_.push_back(&entry);
     sift_up(entries_.size() - 1);
 }
 
 void TimerHeap::remove(TimerEntry& entry) noexcept {
-    std::size_t index = entry.heap_index;
+    const std::size_t index = entry.heap_index;
     TimerEntry* last = entries_.back();
     entries_.pop_back();
     entry.heap_index = TimerEntry::NOT_IN_HEAP;
@@ -83,6 +78,17 @@ TimerEntry& TimerHeap::pop() noexcept {
     TimerEntry& first = *entries_.front();
     remove(first);
     return first;
+}
+
+void register_timer(TimerEntry& entry, TaskHeader& task) {
+    entry.task = &task;
+    task.scheduler->driver().add_timer(entry);
+}
+
+void deregister_timer(TimerEntry& entry) noexcept {
+    if (entry.registered()) {
+        entry.task->scheduler->driver().remove_timer(entry);
+    }
 }
 
 // --- Driver ------------------------------------------------------------------------------
@@ -144,10 +150,11 @@ std::size_t Driver::fire_expired(Clock::time_point now) noexcept {
             break;
         }
         TimerEntry& entry = timers_.pop();
-        entry.fired = true;
         if (entry.redirect) {
-            // timeout : reprendre l'attendeur, pas l'opération en cours.
-            entry.task->redirect = entry.redirect;
+            // timeout : reprendre l'attendeur, pas l'opération en cours. La tâche ne tourne
+            // pas (le pilote n'est appelé qu'entre deux tâches) : on peut changer son point
+            // de reprise sans course.
+            entry.task->resume_point = entry.redirect;
             entry.task->wake_forced();
         } else {
             entry.task->wake_at(entry.epoch);

@@ -181,7 +181,7 @@ void TaskHeader::complete() noexcept {
             scheduler->count_unhandled_panic();
         }
     } else if (s & JOIN_WAKER) {
-        join_waker.wake();
+        join_task->wake_at(join_epoch);
     }
     scheduler->on_complete(this);
 }
@@ -209,12 +209,26 @@ void TaskHeader::drop_join_interest() noexcept {
     }
 }
 
+TaskHeader::~TaskHeader() {
+    clear_join_waker();
+}
+
+void TaskHeader::clear_join_waker() noexcept {
+    if (TaskHeader* task = std::exchange(join_task, nullptr)) {
+        task->release();
+    }
+}
+
 bool TaskHeader::set_join_waker(Waker waker) noexcept {
-    join_waker = std::move(waker); // JOIN_WAKER est à 0 : le emplacement est à nous
+    // JOIN_WAKER est à 0 : l'emplacement est à nous. On y range le Waker à plat (sa
+    // référence sur la tâche est transférée, pas recopiée).
+    clear_join_waker();
+    join_task = std::exchange(waker.task_, nullptr);
+    join_epoch = waker.epoch_;
     std::uint32_t s = state.load(std::memory_order_acquire);
     for (;;) {
         if (s & COMPLETE) {
-            join_waker = Waker();
+            clear_join_waker();
             return false;
         }
         if (state.compare_exchange_weak(s, s | JOIN_WAKER, std::memory_order_acq_rel)) {
@@ -230,7 +244,7 @@ bool TaskHeader::unset_join_waker() noexcept {
             return false; // la tâche a fini : l'emplacement lui appartient désormais
         }
         if (state.compare_exchange_weak(s, s & ~JOIN_WAKER, std::memory_order_acq_rel)) {
-            join_waker = Waker();
+            clear_join_waker();
             return true;
         }
     }

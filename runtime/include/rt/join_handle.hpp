@@ -56,8 +56,7 @@ protected:
 
 private:
     bool resume_coroutine() override {
-        std::coroutine_handle<> where = redirect ? std::exchange(redirect, {}) : resume_point;
-        where.resume();
+        resume_point.resume();
         return root_.done();
     }
     void destroy_coroutine() noexcept override {

@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "rt/detail/awaitable_traits.hpp"
-#include "rt/detail/driver.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/detail/task_header.hpp"
+#include "rt/detail/timer_heap.hpp"
 #include "rt/result.hpp"
 #include "rt/task.hpp"
 
@@ -39,11 +39,7 @@ public:
     Sleep(const Sleep&) = delete;
     Sleep& operator=(const Sleep&) = delete;
     Sleep& operator=(Sleep&&) = delete;
-    ~Sleep() {
-        if (driver_) {
-            driver_->remove_timer(entry_);
-        }
-    }
+    ~Sleep() { detail::deregister_timer(entry_); }
 
     /// \brief L'échéance.
     [[nodiscard]] Instant deadline() const noexcept { return entry_.deadline; }
@@ -55,16 +51,13 @@ public:
     bool await_ready() const noexcept { return is_elapsed(); }
     void await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::time::sleep");
-        entry_.task = &task;
         entry_.epoch = task.begin_suspend(caller);
-        driver_ = &task.scheduler->driver();
-        driver_->add_timer(entry_);
+        detail::register_timer(entry_, task);
     }
     void await_resume() noexcept {}
 
 private:
     detail::TimerEntry entry_;
-    detail::Driver* driver_ = nullptr;
 };
 
 /// \brief Attend jusqu'à `deadline` : `co_await rt::time::sleep_until(debut + 1s);`
@@ -97,11 +90,7 @@ public:
     }
     Timeout(const Timeout&) = delete;
     Timeout& operator=(const Timeout&) = delete;
-    ~Timeout() {
-        if (driver_) {
-            driver_->remove_timer(entry_);
-        }
-    }
+    ~Timeout() { detail::deregister_timer(entry_); }
 
     bool await_ready() const noexcept { return false; }
     /// Démarre l'opération dans une petite coroutine intérieure et arme la minuterie.
@@ -112,25 +101,20 @@ public:
         auto& task = detail::require_current_task("rt::time::timeout");
         inner_ = run_inner(awaitable_);
         inner_.handle().promise().set_continuation(caller);
-        entry_.task = &task;
         entry_.redirect = caller;
-        driver_ = &task.scheduler->driver();
-        driver_->add_timer(entry_);
+        detail::register_timer(entry_, task);
         return inner_.handle();
     }
     /// La valeur de l'opération, ou `Elapsed` si l'échéance est tombée avant.
     Result<value_type, Elapsed> await_resume() {
-        driver_->remove_timer(entry_);
-        driver_ = nullptr;
+        detail::deregister_timer(entry_);
         if (!inner_.done()) {
             // Délai écoulé : l'opération est détruite à son point de suspension. Si c'était
             // l'attente d'un JoinHandle, la tâche attendue, elle, continue (détachée).
             inner_.reset();
             return Elapsed();
         }
-        if (entry_.fired) {
-            entry_.task->redirect = {}; // l'opération a fini au même tour : elle gagne
-        }
+
         if constexpr (std::is_void_v<value_type>) {
             inner_.handle().promise().take_result();
             return {};
@@ -148,7 +132,6 @@ private:
     A awaitable_; // une référence si l'appelant a passé une lvalue (ex. un JoinHandle nommé)
     Task<value_type> inner_;
     detail::TimerEntry entry_;
-    detail::Driver* driver_ = nullptr;
 };
 
 /// \brief Attend `awaitable` au plus pendant `d` : rend `Result<T, Elapsed>`.

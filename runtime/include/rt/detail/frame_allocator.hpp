@@ -10,8 +10,10 @@ namespace rt::detail {
 ///
 /// Pourquoi un cache : chaque `spawn` alloue deux blocs (la cellule de la tâche et la trame
 /// de sa coroutine), libérés peu après. Garder les blocs libérés dans une liste par thread
-/// et par classe de taille évite un aller-retour vers `malloc` à chaque tâche. Les gros
-/// blocs (plus de 1 Kio) vont directement à `::operator new`.
+/// et par classe de taille évite un aller-retour vers `malloc` à chaque tâche, et découper
+/// les blocs neufs dans des morceaux de 256 Kio économise l'en-tête de 16 octets que `malloc`
+/// ajoute à chaque bloc (16 Mo pour un million de tâches). Les gros blocs (plus de 1 Kio)
+/// vont directement à `::operator new`. Sous AddressSanitizer, tout va à `::operator new`.
 void* frame_allocate(std::size_t size);
 
 /// \brief Rend un bloc obtenu par `frame_allocate` (avec la même taille).

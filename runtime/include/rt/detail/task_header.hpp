@@ -42,6 +42,7 @@ public:
     [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
 
 private:
+    friend struct TaskHeader; // pour ranger un Waker à plat dans l'en-tête (join_task/join_epoch)
     TaskHeader* task_ = nullptr;
     std::uint32_t epoch_ = 0;
 };
@@ -63,7 +64,7 @@ struct TaskHeader {
     static constexpr std::uint32_t COMPLETE = 1u << 3;  ///< terminée : résultat disponible
     static constexpr std::uint32_t CANCELLED = 1u << 4; ///< abort() demandé
     static constexpr std::uint32_t JOIN_INTEREST = 1u << 5; ///< un JoinHandle existe
-    static constexpr std::uint32_t JOIN_WAKER = 1u << 6;    ///< join_waker est inscrit
+    static constexpr std::uint32_t JOIN_WAKER = 1u << 6;    ///< join_task est inscrite
     static constexpr std::uint32_t FLAG_MASK = (1u << 8) - 1;
     static constexpr std::uint32_t EPOCH_ONE = 1u << 8;
 
@@ -108,30 +109,35 @@ struct TaskHeader {
     bool set_join_waker(Waker waker) noexcept;
     /// \brief Retire le réveil inscrit. Faux si la tâche s'est terminée entre-temps.
     bool unset_join_waker() noexcept;
+    /// \brief Relâche la tâche inscrite dans join_task (si l'emplacement nous appartient).
+    void clear_join_waker() noexcept;
 
     [[nodiscard]] bool is_complete() const noexcept {
         return state.load(std::memory_order_acquire) & COMPLETE;
     }
 
+    // Les champs sont rangés pour que l'en-tête tienne en 72 octets : avec un million de
+    // tâches, chaque octet par tâche compte un mégaoctet.
     std::atomic<std::uint32_t> state{0};
     std::atomic<std::uint32_t> refs{1};
     Scheduler* scheduler;
-    /// Où reprendre la coroutine (la feuille suspendue la plus profonde).
+    /// Où reprendre la coroutine : la feuille suspendue la plus profonde, ou l'attendeur d'un
+    /// `timeout` dont le délai vient de s'écouler (le pilote y écrit alors la redirection).
     std::coroutine_handle<> resume_point;
-    /// Reprise forcée ailleurs (délai de `timeout` écoulé) ; prioritaire sur `resume_point`.
-    std::coroutine_handle<> redirect;
-    /// La tâche qui attend ce résultat (`co_await handle`), inscrite sous JOIN_WAKER.
-    Waker join_waker;
+    /// Le `Waker` de la tâche qui attend ce résultat (`co_await handle`), rangé à plat :
+    /// valide quand JOIN_WAKER est levé.
+    TaskHeader* join_task = nullptr;
+    std::uint32_t join_epoch = 0;
+    bool owned = false;  ///< inscrite dans la liste des tâches vivantes du runtime
+    bool counted = true; ///< compte dans les métriques (faux pour la tâche de block_on)
 
     // Chaînages intrusifs, propriété du planificateur : aucune allocation pour les files.
     TaskHeader* next_in_queue = nullptr;
     TaskHeader* prev_owned = nullptr;
     TaskHeader* next_owned = nullptr;
-    bool owned = false;  ///< inscrite dans la liste des tâches vivantes du runtime
-    bool counted = true; ///< compte dans les métriques (faux pour la tâche de block_on)
 
 protected:
-    virtual ~TaskHeader() = default;
+    virtual ~TaskHeader();
 
 private:
     /// Reprend la coroutine ; vrai si elle est arrivée au bout.

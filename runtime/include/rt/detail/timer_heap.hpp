@@ -20,18 +20,22 @@ struct TaskHeader;
 /// `Sleep`, et c'est pourquoi le tas retient la position de chaque entrée (`heap_index`) :
 /// retirer une entrée au milieu coûte O(log n).
 struct TimerEntry {
-    static constexpr std::size_t NOT_IN_HEAP = static_cast<std::size_t>(-1);
+    static constexpr std::uint32_t NOT_IN_HEAP = static_cast<std::uint32_t>(-1);
 
     std::chrono::steady_clock::time_point deadline{};
-    std::uint64_t sequence = 0;           ///< ordre d'inscription, départage les égalités
-    std::size_t heap_index = NOT_IN_HEAP; ///< position dans le tas (ou NOT_IN_HEAP)
-    TaskHeader* task = nullptr;           ///< la tâche à réveiller
-    std::uint32_t epoch = 0;              ///< l'époque de sa suspension
-    std::coroutine_handle<> redirect;     ///< si non nul : reprendre ici (timeout)
-    bool fired = false;                   ///< l'échéance est passée
+    TaskHeader* task = nullptr;             ///< la tâche à réveiller
+    std::coroutine_handle<> redirect;       ///< si non nul : reprendre ici (timeout)
+    std::uint32_t heap_index = NOT_IN_HEAP; ///< position dans le tas (ou NOT_IN_HEAP)
+    std::uint32_t epoch = 0;                ///< l'époque de sa suspension
+    std::uint32_t sequence = 0;             ///< ordre d'inscription, départage les égalités
 
     [[nodiscard]] bool registered() const noexcept { return heap_index != NOT_IN_HEAP; }
 };
+
+/// \brief Inscrit `entry` auprès du pilote du planificateur de `task` (thread du pilote).
+void register_timer(TimerEntry& entry, TaskHeader& task);
+/// \brief Désinscrit `entry` si elle l'est encore.
+void deregister_timer(TimerEntry& entry) noexcept;
 
 /// \brief Un tas binaire minimum d'entrées, ordonné par (échéance, ordre d'inscription).
 ///
@@ -56,15 +60,21 @@ public:
 
 private:
     static bool before(const TimerEntry* a, const TimerEntry* b) noexcept {
+        // À échéance égale, la première inscrite d'abord. La différence signée rend la
+        // comparaison juste même quand le compteur 32 bits fait le tour.
         return a->deadline < b->deadline ||
-               (a->deadline == b->deadline && a->sequence < b->sequence);
+               (a->deadline == b->deadline &&
+                static_cast<std::int32_t>(a->sequence - b->sequence) < 0);
     }
-    void place(std::size_t index, TimerEntry* entry) noexcept;
+    void place(std::size_t index, TimerEntry* entry) noexcept {
+        entries_[index] = entry;
+        entry->heap_index = static_cast<std::uint32_t>(index);
+    }
     void sift_up(std::size_t index) noexcept;
     void sift_down(std::size_t index) noexcept;
 
     std::vector<TimerEntry*> entries_;
-    std::uint64_t next_sequence_ = 0;
+    std::uint32_t next_sequence_ = 0;
 };
 
 } // namespace rt::detail
