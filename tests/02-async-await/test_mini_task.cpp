@@ -14,6 +14,7 @@
 
 #include <rt/rt.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -93,11 +94,14 @@ mini::Task<int> profondeur(int n) {
     return reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
 }
 
+// L'adresse la plus basse atteinte par la pile : à la feuille (la descente, étape 4) et dans
+// chaque niveau après la reprise (la remontée, étape 6).
 mini::Task<std::uintptr_t> sonde_mini(int n) {
     if (n == 0) {
         co_return adresse_pile();
     }
-    co_return co_await sonde_mini(n - 1);
+    const std::uintptr_t plus_bas = co_await sonde_mini(n - 1);
+    co_return std::min(plus_bas, adresse_pile());
 }
 
 // La même chaîne avec la Task du runtime, qui fait le transfert symétrique : elle dit si le
@@ -106,7 +110,8 @@ rt::Task<std::uintptr_t> sonde_rt(int n) {
     if (n == 0) {
         co_return adresse_pile();
     }
-    co_return co_await sonde_rt(n - 1);
+    const std::uintptr_t plus_bas = co_await sonde_rt(n - 1);
+    co_return std::min(plus_bas, adresse_pile());
 }
 
 /// Combien d'octets de pile une chaîne de `n` co_await consomme de plus qu'une chaîne de 1.
