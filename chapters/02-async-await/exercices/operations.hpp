@@ -3,6 +3,9 @@
 //
 // Le programme de l'article, découpé en fonctions que les tests peuvent appeler : au lieu
 // d'afficher, `programme` rend les lignes qu'il aurait affichées.
+//
+// Rien à modifier ici : ce fichier déclare ce que vous écrivez ; les TODO sont dans
+// operations.cpp.
 
 #include <chrono>
 #include <string>
