@@ -53,6 +53,10 @@ void CurrentThreadScheduler::adopt(TaskHeader* task) noexcept {
 }
 
 void CurrentThreadScheduler::spawn(TaskHeader* task) {
+    if (is_closed()) {
+        task->cancel(); // runtime arrêté : annulée aussitôt, comme le fait tokio
+        return;
+    }
     if (on_runtime_thread()) {
         adopt(task);
         local_.push(task);
@@ -150,6 +154,7 @@ void CurrentThreadScheduler::on_complete(TaskHeader* task) noexcept {
 
 void CurrentThreadScheduler::block_on(TaskHeader* main) {
     ContextGuard context(this);
+    spawn(main); // le contexte est installé : elle va directement dans la file locale
     drain_remote();
     while (!main->is_complete()) {
         // 1. Exécuter un lot de tâches prêtes.

@@ -42,10 +42,14 @@ ContextGuard::~ContextGuard() {
     tls_scheduler = previous_;
 }
 
-void launch(Scheduler& scheduler, TaskHeader* cell) noexcept {
+void prepare_launch(TaskHeader* cell) noexcept {
     // Deux références : celle du runtime (jusqu'à la fin de la tâche) et celle du JoinHandle.
     cell->refs.store(2, std::memory_order_relaxed);
     cell->state.store(TaskHeader::SCHEDULED | TaskHeader::JOIN_INTEREST, std::memory_order_relaxed);
+}
+
+void launch(Scheduler& scheduler, TaskHeader* cell) noexcept {
+    prepare_launch(cell);
     scheduler.spawn(cell);
 }
 

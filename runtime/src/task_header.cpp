@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "rt/detail/context.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/join_error.hpp"
 
@@ -206,6 +207,11 @@ void TaskHeader::drop_join_interest() noexcept {
     if (auto panic = panic_of_output()) {
         std::fprintf(stderr, "rt : exception d'une tâche jamais attendue : %s\n",
                      describe_exception(panic).c_str());
+        // On ne compte que si le runtime est là (le handle peut lui survivre) : c'est sûr
+        // quand on est sur son thread, dans une de ses tâches.
+        if (current_scheduler() == scheduler) {
+            scheduler->count_unhandled_panic();
+        }
     }
 }
 

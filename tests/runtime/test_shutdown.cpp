@@ -48,9 +48,8 @@ BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
 BOOST_AUTO_TEST_CASE(block_on_gratuit_arrete_son_runtime) {
     auto vivants = std::make_shared<int>(0);
     rt::block_on([&]() -> rt::Task<void> {
-        (void)rt::spawn([s = Sentinelle(vivants)]() -> rt::Task<void> {
-            co_await rt::time::sleep(1h);
-        });
+        (void)rt::spawn(
+            [s = Sentinelle(vivants)]() -> rt::Task<void> { co_await rt::time::sleep(1h); });
         co_await rt::task::yield_now();
     }());
     BOOST_TEST(*vivants == 0);
@@ -87,9 +86,8 @@ BOOST_AUTO_TEST_CASE(tache_qui_attend_une_autre_a_l_arret) {
     {
         rt::Runtime runtime = rt::Builder::current_thread().build();
         runtime.block_on([&]() -> rt::Task<void> {
-            auto dormeuse = rt::spawn([s = Sentinelle(vivants)]() -> rt::Task<void> {
-                co_await rt::time::sleep(1h);
-            });
+            auto dormeuse = rt::spawn(
+                [s = Sentinelle(vivants)]() -> rt::Task<void> { co_await rt::time::sleep(1h); });
             (void)rt::spawn([h = std::move(dormeuse), s = Sentinelle(vivants)]() -> rt::Task<void> {
                 co_await h;
             });

@@ -268,8 +268,7 @@ BOOST_AUTO_TEST_CASE(erreurs_claires_hors_runtime) {
 
 BOOST_AUTO_TEST_CASE(block_on_imbrique_refuse) {
     rt::block_on([]() -> rt::Task<void> {
-        BOOST_CHECK_THROW(rt::block_on([]() -> rt::Task<int> { co_return 1; }()),
-                          std::logic_error);
+        BOOST_CHECK_THROW(rt::block_on([]() -> rt::Task<int> { co_return 1; }()), std::logic_error);
         co_return;
     }());
 }
@@ -286,4 +285,32 @@ BOOST_AUTO_TEST_CASE(join_handle_attendu_deux_fois) {
         }
         BOOST_TEST(leve);
     }());
+}
+
+BOOST_AUTO_TEST_CASE(panique_jamais_attendue_comptee_a_la_destruction_du_handle) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    runtime.block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<void> {
+            throw std::runtime_error("jamais attendue");
+            co_return;
+        });
+        co_await rt::task::yield_now(); // la tâche panique et se termine
+        BOOST_TEST(h.is_finished());
+    }()); // h est détruit sans avoir été attendu
+    BOOST_TEST(runtime.metrics().unhandled_panics == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(block_on_sans_passer_par_la_file_distante) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    runtime.block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<void> { co_return; });
+        co_await h;
+    }());
+    BOOST_TEST(runtime.metrics().remote_schedules == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(block_on_apres_arret_annule_la_tache_principale) {
+    rt::Runtime runtime = rt::Builder::current_thread().build();
+    runtime.shutdown();
+    BOOST_CHECK_THROW(runtime.block_on([]() -> rt::Task<int> { co_return 1; }()), rt::JoinError);
 }

@@ -114,9 +114,7 @@ BOOST_AUTO_TEST_CASE(handle_current_emporte_dans_un_thread) {
         rt::Handle handle = rt::Handle::current();
         std::promise<rt::JoinHandle<int>> p;
         auto f = p.get_future();
-        std::thread t([&] {
-            p.set_value(handle.spawn([]() -> rt::Task<int> { co_return 42; }));
-        });
+        std::thread t([&] { p.set_value(handle.spawn([]() -> rt::Task<int> { co_return 42; })); });
         // Attendre le thread sans bloquer le runtime : on cède la main jusqu'à ce qu'il ait fini.
         while (f.wait_for(0s) != std::future_status::ready) {
             co_await rt::time::sleep(1ms);

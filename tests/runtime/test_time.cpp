@@ -16,7 +16,8 @@ BOOST_AUTO_TEST_CASE(sleep_jamais_trop_court) {
         for (auto d : {1ms, 5ms, 12ms}) {
             auto debut = Clock::now();
             co_await rt::time::sleep(d);
-            BOOST_TEST((Clock::now() - debut >= d), "sleep(" << d.count() << " ms) a rendu trop tôt");
+            BOOST_TEST((Clock::now() - debut >= d),
+                       "sleep(" << d.count() << " ms) a rendu trop tôt");
         }
     }());
 }

@@ -31,7 +31,10 @@ using factory_value_t = typename std::invoke_result_t<std::decay_t<F>&>::value_t
 
 /// \brief Le planificateur du thread courant, ou lève `std::logic_error` (message en français).
 Scheduler& require_current_scheduler(const char* what);
-/// \brief Remet à une cellule neuve son état initial et la confie au planificateur.
+/// \brief Donne à une cellule neuve son état initial : deux références (le runtime et le
+/// `JoinHandle`), en file (SCHEDULED) et attendue (JOIN_INTEREST).
+void prepare_launch(TaskHeader* cell) noexcept;
+/// \brief Prépare une cellule neuve et la confie au planificateur.
 void launch(Scheduler& scheduler, TaskHeader* cell) noexcept;
 
 /// \brief Lance une lambda-coroutine sur `scheduler` : la lambda est déplacée dans la cellule.
@@ -97,7 +100,7 @@ public:
     T block_on(Task<T> task) {
         auto* cell = new detail::TaskCell<T>(scheduler_.get(), std::move(task));
         cell->counted = false; // la tâche principale n'est pas une tâche « lancée »
-        detail::launch(*scheduler_, cell);
+        detail::prepare_launch(cell);
         JoinHandle<T> handle(cell);
         scheduler_->block_on(cell);
         auto result = cell->take_output();

@@ -72,7 +72,7 @@ class Promise : public PromiseBase {
 public:
     Task<T> get_return_object() noexcept;
 
-    template <class U>
+    template <class U = T> // « = T » : `co_return {};` et `co_return {a, b};` se déduisent
     requires std::is_convertible_v<U&&, T>
     void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
         result_.template emplace<1>(std::forward<U>(value));

@@ -29,7 +29,8 @@ public:
     virtual void schedule(TaskHeader* task) = 0;
     /// \brief Une tâche vient de se terminer : le runtime la retire de ses tâches vivantes.
     virtual void on_complete(TaskHeader* task) noexcept = 0;
-    /// \brief Exécute des tâches jusqu'à ce que `main` soit terminée. Sur le thread appelant.
+    /// \brief Prend en charge `main` (cellule neuve, préparée par `prepare_launch`) puis
+    /// exécute des tâches jusqu'à ce qu'elle soit terminée. Sur le thread appelant.
     virtual void block_on(TaskHeader* main) = 0;
     /// \brief Détruit toutes les tâches encore vivantes, puis refuse les nouvelles.
     virtual void shutdown() noexcept = 0;
