@@ -128,14 +128,20 @@ private:
 template <class T>
 class [[nodiscard]] Task {
 public:
+    /// \brief La promise : le compilateur la cherche sous ce nom pour fabriquer la coroutine.
     using promise_type = detail::Promise<T>;
+    /// \brief Le handle de la coroutine, typé par sa promise (accès à `promise()`).
     using handle_type = std::coroutine_handle<promise_type>;
     /// \brief Le type produit par `co_await` sur cette tâche.
     using value_type = T;
 
+    /// \brief Une tâche vide, sans coroutine (`valid()` est faux).
     Task() noexcept = default;
+    /// \brief Prend possession de la coroutine `h` (appelé par `get_return_object`).
     explicit Task(handle_type h) noexcept : handle_(h) {}
+    /// \brief Transfère la coroutine : `other` devient vide (une seule propriétaire).
     Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    /// \brief Détruit la coroutine possédée, puis prend celle de `other` (qui devient vide).
     Task& operator=(Task&& other) noexcept {
         if (this != &other) {
             reset();
@@ -145,12 +151,16 @@ public:
     }
     Task(const Task&) = delete;
     Task& operator=(const Task&) = delete;
+    /// \brief Détruit la coroutine si elle existe (c'est ainsi qu'on annule, voir `reset()`).
     ~Task() { reset(); }
 
     /// \brief L'awaiter de `co_await task` : démarre la tâche et suspend l'appelant.
     struct Awaiter {
+        /// \brief La coroutine de la tâche attendue.
         handle_type handle;
 
+        /// \brief Toujours faux : la tâche est paresseuse, il faut suspendre l'appelant pour
+        /// la démarrer.
         bool await_ready() const noexcept { return false; }
         /// Retient l'appelant comme continuation, puis saute dans la tâche (transfert symétrique).
         std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
@@ -163,7 +173,7 @@ public:
 
     /// \brief `co_await task` (la tâche doit être valide et pas encore démarrée).
     Awaiter operator co_await() & noexcept { return Awaiter{handle_}; }
-    /// \copydoc operator co_await()
+    /// \brief `co_await f()` sur une tâche temporaire (même effet que la version `&`).
     Awaiter operator co_await() && noexcept { return Awaiter{handle_}; }
 
     /// \brief Vrai si la tâche possède une coroutine.
