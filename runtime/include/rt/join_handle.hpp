@@ -133,9 +133,14 @@ private:
 template <class T>
 class [[nodiscard]] JoinHandle {
 public:
+    /// \brief Un handle vide, qui ne désigne aucune tâche (`valid()` est faux).
     JoinHandle() noexcept = default;
+    /// \brief Prend la référence du handle sur `cell` (appelé par `rt::spawn`).
     explicit JoinHandle(detail::JoinCell<T>* cell) noexcept : cell_(cell) {}
+    /// \brief Transfère le droit d'attendre : `other` devient vide.
     JoinHandle(JoinHandle&& other) noexcept : cell_(std::exchange(other.cell_, nullptr)) {}
+    /// \brief Détache la tâche désignée jusqu'ici (sans l'annuler), puis prend celle de
+    /// `other`, qui devient vide.
     JoinHandle& operator=(JoinHandle&& other) noexcept {
         if (this != &other) {
             detach();
@@ -166,6 +171,7 @@ public:
     /// \brief L'awaiter de `co_await handle`.
     class Awaiter {
     public:
+        /// \brief Attend la tâche de `cell` ; la cellule reste possédée par le `JoinHandle`.
         explicit Awaiter(detail::JoinCell<T>* cell) noexcept : cell_(cell) {}
         Awaiter(const Awaiter&) = delete;
         Awaiter& operator=(const Awaiter&) = delete;
@@ -177,13 +183,17 @@ public:
             }
         }
 
+        /// \brief Vrai si la tâche est déjà terminée : on prend le résultat sans suspendre.
         bool await_ready() const noexcept { return cell_->is_complete(); }
+        /// \brief Inscrit le réveil de l'attendeur dans la cellule ; rend faux (pas de
+        /// suspension) si la tâche s'est terminée entre-temps.
         bool await_suspend(std::coroutine_handle<> caller) {
             auto& me = detail::require_current_task("co_await sur un JoinHandle");
             // Faux : la tâche s'est terminée entre-temps, on continue sans suspendre.
             registered_ = cell_->set_join_waker(me.suspend_at(caller));
             return registered_;
         }
+        /// \brief Le résultat de la tâche : sa valeur, ou la `JoinError` (panique, annulation).
         Result<T, JoinError> await_resume() {
             registered_ = false;
             return cell_->take_output();
@@ -196,7 +206,7 @@ public:
 
     /// \brief `co_await handle` : attend la fin de la tâche.
     Awaiter operator co_await() const& { return Awaiter(require_cell()); }
-    /// \copydoc operator co_await()
+    /// \brief `co_await` sur un handle temporaire (même effet que la version `const&`).
     Awaiter operator co_await() const&& { return Awaiter(require_cell()); }
 
 private:
