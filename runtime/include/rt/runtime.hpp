@@ -78,6 +78,8 @@ public:
     /// \brief Les compteurs du runtime (tâches vivantes, lancées, reprises...).
     [[nodiscard]] RuntimeMetrics metrics() const { return scheduler_->metrics(); }
 
+    /// \brief Une poignée sur `scheduler` ; utilisez plutôt `Handle::current()` ou
+    /// `Runtime::handle()`.
     explicit Handle(std::shared_ptr<detail::Scheduler> scheduler) noexcept
         : scheduler_(std::move(scheduler)) {}
 
@@ -121,7 +123,10 @@ public:
         }
     }
 
+    /// \brief Transfère le runtime et ses tâches ; `other` ne possède plus rien.
     Runtime(Runtime&&) noexcept = default;
+    /// \brief Arrête d'abord ce runtime (ses tâches sont détruites), puis prend celui de
+    /// `other`.
     Runtime& operator=(Runtime&& other) noexcept {
         if (this != &other) {
             shutdown();
@@ -129,6 +134,7 @@ public:
         }
         return *this;
     }
+    /// \brief Arrête le runtime : comme `shutdown()`.
     ~Runtime() { shutdown(); }
 
 private:

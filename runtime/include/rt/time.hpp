@@ -33,12 +33,14 @@ using Duration = std::chrono::steady_clock::duration;
 /// (le pilote dort en millisecondes entières, arrondies au-dessus).
 class Sleep {
 public:
+    /// \brief Un sommeil jusqu'à `deadline` ; rien n'est inscrit avant le `co_await`.
     explicit Sleep(Instant deadline) noexcept { entry_.deadline = deadline; }
     /// \brief Déplaçable tant qu'il n'attend pas (une fois inscrit, il ne bouge plus).
     Sleep(Sleep&& other) noexcept { entry_.deadline = other.entry_.deadline; }
     Sleep(const Sleep&) = delete;
     Sleep& operator=(const Sleep&) = delete;
     Sleep& operator=(Sleep&&) = delete;
+    /// \brief Désinscrit la minuterie si la tâche dort encore (annulation).
     ~Sleep() { detail::deregister_timer(entry_); }
 
     /// \brief L'échéance.
@@ -48,12 +50,15 @@ public:
         return std::chrono::steady_clock::now() >= entry_.deadline;
     }
 
+    /// \brief Vrai si l'échéance est déjà passée : on continue sans suspendre.
     bool await_ready() const noexcept { return is_elapsed(); }
+    /// \brief Inscrit la minuterie auprès du pilote, qui réveillera la tâche à l'échéance.
     void await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::time::sleep");
         entry_.epoch = task.begin_suspend(caller);
         detail::register_timer(entry_, task);
     }
+    /// \brief Rien à rendre : l'échéance est passée.
     void await_resume() noexcept {}
 
 private:
@@ -82,16 +87,21 @@ public:
 template <class A>
 class Timeout {
 public:
+    /// \brief Le type produit par l'opération attendue.
     using value_type = detail::await_result_t<A>;
 
+    /// \brief Garde l'opération (ou une référence si c'est une lvalue) ; rien ne démarre
+    /// avant le `co_await`.
     Timeout(Instant deadline, A&& awaitable) noexcept(std::is_nothrow_constructible_v<A, A&&>)
         : awaitable_(std::forward<A>(awaitable)) {
         entry_.deadline = deadline;
     }
     Timeout(const Timeout&) = delete;
     Timeout& operator=(const Timeout&) = delete;
+    /// \brief Désinscrit la minuterie si l'attente est abandonnée.
     ~Timeout() { detail::deregister_timer(entry_); }
 
+    /// \brief Toujours faux : il faut suspendre pour démarrer l'opération et la minuterie.
     bool await_ready() const noexcept { return false; }
     /// Démarre l'opération dans une petite coroutine intérieure et arme la minuterie.
     /// Si l'opération finit d'abord, elle reprend `caller` normalement ; si l'échéance tombe
@@ -165,10 +175,14 @@ public:
     /// \brief L'awaitable d'un tick : rend l'échéance prévue de ce tick.
     class Tick : public Sleep {
     public:
+        /// \brief Un tick dont l'échéance est `deadline`.
         using Sleep::Sleep;
+        /// \brief L'échéance prévue de ce tick (pas l'heure réelle du réveil).
         Instant await_resume() const noexcept { return deadline(); }
     };
 
+    /// \brief Premier tick à `start`, puis tous les `period` ; lève `std::invalid_argument`
+    /// si la période est nulle ou négative.
     Interval(Instant start, Duration period);
     /// \brief Attend la prochaine échéance.
     Tick tick() noexcept {

@@ -10,13 +10,16 @@ namespace rt::task {
 
 /// \brief L'awaitable de `yield_now` : la tâche se remet en fin de file et rend la main.
 struct YieldNow {
+    /// \brief Toujours faux : céder la place, c'est justement suspendre.
     bool await_ready() const noexcept { return false; }
+    /// \brief Se remet en file (réveil de soi-même), puis rend la main au planificateur.
     void await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::task::yield_now");
         // Se réveiller soi-même pendant qu'on tourne : la tâche est marquée NOTIFIED et le
         // planificateur la remet en fin de file dès qu'elle a rendu la main.
         task.suspend_at(caller).wake();
     }
+    /// \brief Rien à rendre : la tâche reprend simplement après les autres tâches prêtes.
     void await_resume() const noexcept {}
 };
 
