@@ -51,7 +51,7 @@ void TimerHeap::sift_down(std::size_t index) noexcept {
 }
 
 void TimerHeap::push(TimerEntry& entry) {
-    entry.sequence = next_sequence_++;
+    entry.sequence = take_sequence();
     entries_.push_back(&entry);
     sift_up(entries_.size() - 1);
 }

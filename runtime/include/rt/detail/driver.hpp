@@ -5,7 +5,7 @@
 #include <chrono>
 #include <optional>
 
-#include "rt/detail/timer_heap.hpp"
+#include "rt/detail/timer_queue.hpp"
 
 namespace rt::detail {
 
@@ -47,7 +47,7 @@ private:
     /// Délai d'attente de poll(2) en millisecondes, arrondi au-dessus (-1 : infini).
     int poll_timeout_ms(Clock::time_point now) const noexcept;
 
-    TimerHeap timers_;
+    TimerQueue timers_;
     int wake_fd_ = -1;
 };
 

@@ -28,8 +28,9 @@ struct TimerEntry {
     std::uint32_t heap_index = NOT_IN_HEAP; ///< position dans le tas (ou NOT_IN_HEAP)
     std::uint32_t epoch = 0;                ///< l'époque de sa suspension
     std::uint32_t sequence = 0;             ///< ordre d'inscription, départage les égalités
+    bool in_fifo = false;                   ///< dans la file ordonnée de `TimerQueue`
 
-    [[nodiscard]] bool registered() const noexcept { return heap_index != NOT_IN_HEAP; }
+    [[nodiscard]] bool registered() const noexcept { return in_fifo || heap_index != NOT_IN_HEAP; }
 };
 
 /// \brief Inscrit `entry` auprès du pilote du planificateur de `task` (thread du pilote).
@@ -58,7 +59,10 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
     [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
 
-private:
+    /// \brief Un numéro d'ordre d'inscription (pour départager les échéances égales).
+    std::uint32_t take_sequence() noexcept { return next_sequence_++; }
+
+    /// \brief Vrai si `a` passe avant `b` : échéance plus proche, ou égale et inscrite avant.
     static bool before(const TimerEntry* a, const TimerEntry* b) noexcept {
         // À échéance égale, la première inscrite d'abord. La différence signée rend la
         // comparaison juste même quand le compteur 32 bits fait le tour.
@@ -66,6 +70,8 @@ private:
                (a->deadline == b->deadline &&
                 static_cast<std::int32_t>(a->sequence - b->sequence) < 0);
     }
+
+private:
     void place(std::size_t index, TimerEntry* entry) noexcept {
         entries_[index] = entry;
         entry->heap_index = static_cast<std::uint32_t>(index);
