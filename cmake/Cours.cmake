@@ -83,3 +83,16 @@ function(cours_ecrire_tour)
     list(JOIN lignes "\n" texte)
     file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/tour.tsv CONTENT "${texte}\n")
 endfunction()
+
+# cours_extraits_lecon(<slug>)
+#   Test CTest « exemples.chNN_extraits_lecon » : chaque bloc de code de
+#   chapters/<slug>/README.md précédé de « <!-- extrait: chemin --> » doit se trouver mot pour
+#   mot dans le fichier cité (le code d'une leçon est toujours celui d'un fichier compilé).
+function(cours_extraits_lecon slug)
+    string(SUBSTRING ${slug} 0 2 numero)
+    add_test(NAME exemples.ch${numero}_extraits_lecon
+             COMMAND cours_verifier_extraits ${PROJECT_SOURCE_DIR}
+                     ${PROJECT_SOURCE_DIR}/chapters/${slug}/README.md)
+    set_tests_properties(exemples.ch${numero}_extraits_lecon
+                         PROPERTIES LABELS exemples TIMEOUT 30)
+endfunction()
