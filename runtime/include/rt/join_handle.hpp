@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "rt/detail/awaitable_traits.hpp"
 #include "rt/detail/frame_allocator.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/join_error.hpp"
@@ -225,5 +226,12 @@ private:
 
     detail::JoinCell<T>* cell_ = nullptr;
 };
+
+namespace detail {
+/// \brief Attendre un `JoinHandle` par lvalue puis abandonner l'attente est sûr : l'awaiter
+/// (et son inscription) est un temporaire détruit avec la coroutine qui attendait.
+template <class T>
+struct abandonable_lvalue<JoinHandle<T>> : std::true_type {};
+} // namespace detail
 
 } // namespace rt

@@ -12,9 +12,11 @@
 
 #include "rt/join_error.hpp"
 #include "rt/join_handle.hpp"
+#include "rt/join_set.hpp"
 #include "rt/metrics.hpp"
 #include "rt/result.hpp"
 #include "rt/runtime.hpp"
+#include "rt/select.hpp"
 #include "rt/spawn.hpp"
 #include "rt/task.hpp"
 #include "rt/task/yield_now.hpp"

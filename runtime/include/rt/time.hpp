@@ -96,6 +96,12 @@ public:
         : awaitable_(std::forward<A>(awaitable)) {
         entry_.deadline = deadline;
     }
+    /// \brief Déplaçable tant qu'il n'a pas démarré (pour être rangé, dans un `select` par
+    /// exemple) ; une fois la minuterie inscrite, il ne bouge plus.
+    Timeout(Timeout&& other) noexcept(std::is_nothrow_constructible_v<A, A&&>)
+        : awaitable_(std::forward<A>(other.awaitable_)) {
+        entry_.deadline = other.entry_.deadline;
+    }
     Timeout(const Timeout&) = delete;
     Timeout& operator=(const Timeout&) = delete;
     /// \brief Désinscrit la minuterie si l'attente est abandonnée.
@@ -109,7 +115,7 @@ public:
     /// détruit l'opération inachevée.
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::time::timeout");
-        inner_ = run_inner(awaitable_);
+        inner_ = run_inner(std::forward<A>(awaitable_));
         inner_.handle().promise().set_continuation(caller);
         entry_.redirect = caller;
         detail::register_timer(entry_, task);
@@ -134,8 +140,9 @@ public:
     }
 
 private:
-    // Par référence : l'awaitable vit dans cet objet, qui survit à la coroutine intérieure.
-    static Task<value_type> run_inner(std::remove_reference_t<A>& awaitable) {
+    // Par valeur pour une rvalue : l'opération est déplacée dans la coroutine intérieure et
+    // meurt avec elle quand le délai s'écoule. Par référence pour une lvalue (un JoinHandle).
+    static Task<value_type> run_inner(A awaitable) {
         co_return co_await static_cast<A&&>(awaitable);
     }
 
@@ -156,6 +163,10 @@ private:
 /// \endcode
 template <class Rep, class Period, class A>
 Timeout<A> timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
+    static_assert(detail::abandonable_v<A>,
+                  "timeout : passez l'opération par valeur (std::move) ; seul un JoinHandle "
+                  "peut être passé par lvalue, car l'opération est abandonnée si le délai "
+                  "s'écoule");
     return Timeout<A>(std::chrono::steady_clock::now() + std::chrono::ceil<Duration>(d),
                       std::forward<A>(awaitable));
 }
@@ -163,6 +174,7 @@ Timeout<A> timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
 /// \brief Comme `timeout`, avec une échéance absolue.
 template <class A>
 Timeout<A> timeout_at(Instant deadline, A&& awaitable) {
+    static_assert(detail::abandonable_v<A>, "timeout_at : passez l'opération par valeur");
     return Timeout<A>(deadline, std::forward<A>(awaitable));
 }
 

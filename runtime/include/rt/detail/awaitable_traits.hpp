@@ -27,4 +27,20 @@ decltype(auto) get_awaiter(A&& a) {
 template <class A>
 using await_result_t = decltype(get_awaiter(std::declval<A>()).await_resume());
 
+/// \brief Vrai pour les types qu'on peut passer **par lvalue** à `select` ou `timeout`.
+///
+/// Abandonner une attente détruit la coroutine qui attend, à son point de suspension. Si
+/// l'objet attendu vit en dehors de cette coroutine (une lvalue), il faut que son
+/// inscription (minuterie, réveil) vive dans un awaiter *temporaire*, détruit avec elle :
+/// c'est le cas de `JoinHandle` (spécialisé dans join_handle.hpp). Un `Sleep` ou une `Task`
+/// passés par lvalue resteraient inscrits, ou à moitié exécutés, au nom d'une attente qui
+/// n'existe plus : on les refuse à la compilation. Passez-les par valeur (`std::move`).
+template <class T>
+struct abandonable_lvalue : std::false_type {};
+
+/// \brief Vrai si `A` (tel que déduit d'une référence universelle) peut être abandonné.
+template <class A>
+inline constexpr bool abandonable_v =
+    !std::is_lvalue_reference_v<A> || abandonable_lvalue<std::remove_cvref_t<A>>::value;
+
 } // namespace rt::detail

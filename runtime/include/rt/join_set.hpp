@@ -1,0 +1,188 @@
+#pragma once
+/// \file
+/// \brief `rt::JoinSet<T>` : un ensemble de tâches dont on récupère les résultats dans
+/// l'ordre où elles se terminent (comme `tokio::task::JoinSet`).
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+
+#include "rt/detail/task_header.hpp"
+#include "rt/join_error.hpp"
+#include "rt/join_handle.hpp"
+#include "rt/result.hpp"
+#include "rt/spawn.hpp"
+#include "rt/task.hpp"
+
+namespace rt {
+
+namespace detail {
+
+/// \brief L'état partagé entre un `JoinSet` et ses tâches : qui a fini, et qui attend.
+///
+/// Partagé (`shared_ptr`) parce qu'une tâche peut finir après la destruction de l'ensemble
+/// (elle a été annulée, mais l'annulation est asynchrone).
+struct JoinSetShared {
+    std::mutex mutex;
+    std::deque<std::uint64_t> finished; ///< numéros des tâches terminées, dans l'ordre
+    Waker waiter;                       ///< la tâche qui attend dans join_next(), s'il y en a
+
+    /// \brief Une tâche vient de finir : la noter et réveiller celui qui attend.
+    void notify(std::uint64_t id) {
+        Waker to_wake;
+        {
+            std::lock_guard lock(mutex);
+            finished.push_back(id);
+            to_wake = std::exchange(waiter, Waker());
+        }
+        to_wake.wake(); // hors du verrou : le réveil peut planifier une tâche
+    }
+    /// \brief Le numéro de la prochaine tâche terminée, s'il y en a une.
+    std::optional<std::uint64_t> pop() {
+        std::lock_guard lock(mutex);
+        if (finished.empty()) {
+            return std::nullopt;
+        }
+        std::uint64_t id = finished.front();
+        finished.pop_front();
+        return id;
+    }
+};
+
+/// \brief Capturé par la lambda de chaque tâche de l'ensemble : quand la lambda est détruite
+/// (la tâche a fini, a paniqué, ou a été annulée — même avant d'avoir démarré), il prévient
+/// l'ensemble. C'est la lambda, pas la coroutine, qui le porte : une tâche annulée avant son
+/// premier passage n'a jamais exécuté une ligne de sa coroutine.
+class JoinSetNotifier {
+public:
+    JoinSetNotifier(std::shared_ptr<JoinSetShared> shared, std::uint64_t id)
+        : shared_(std::move(shared)), id_(id) {}
+    JoinSetNotifier(JoinSetNotifier&& other) noexcept
+        : shared_(std::move(other.shared_)), id_(other.id_) {}
+    JoinSetNotifier(const JoinSetNotifier&) = delete;
+    JoinSetNotifier& operator=(const JoinSetNotifier&) = delete;
+    JoinSetNotifier& operator=(JoinSetNotifier&&) = delete;
+    ~JoinSetNotifier() {
+        if (shared_) {
+            shared_->notify(id_);
+        }
+    }
+
+private:
+    std::shared_ptr<JoinSetShared> shared_;
+    std::uint64_t id_;
+};
+
+} // namespace detail
+
+/// \brief Un ensemble de tâches lancées, attendues dans l'ordre où elles se terminent.
+///
+/// \code
+/// rt::JoinSet<int> set;
+/// for (int i = 0; i < 5; ++i) {
+///     set.spawn([i]() -> rt::Task<int> { co_await rt::time::sleep(100ms * (5 - i)); co_return i;
+///     });
+/// }
+/// while (auto r = co_await set.join_next()) {   // 4, 3, 2, 1, 0 : l'ordre de fin
+///     if (*r) std::cout << **r; else std::cout << r->error().what();
+/// }
+/// \endcode
+///
+/// Détruire l'ensemble **annule** toutes ses tâches encore en cours (contrairement à un
+/// `JoinHandle`, dont la destruction détache). À utiliser depuis une seule tâche.
+template <class T>
+class JoinSet {
+public:
+    JoinSet() = default;
+    JoinSet(JoinSet&&) noexcept = default;
+    JoinSet& operator=(JoinSet&& other) noexcept {
+        if (this != &other) {
+            abort_all();
+            shared_ = std::move(other.shared_);
+            handles_ = std::move(other.handles_);
+            next_id_ = other.next_id_;
+        }
+        return *this;
+    }
+    JoinSet(const JoinSet&) = delete;
+    JoinSet& operator=(const JoinSet&) = delete;
+    /// \brief Annule les tâches encore en cours.
+    ~JoinSet() { abort_all(); }
+
+    /// \brief Lance une lambda-coroutine dans l'ensemble (sur le runtime courant).
+    template <class F>
+    requires detail::TaskFactory<F> && std::is_same_v<detail::factory_value_t<F>, T>
+    void spawn(F&& factory) {
+        const std::uint64_t id = next_id_++;
+        auto wrapper = [notifier = detail::JoinSetNotifier(shared_, id),
+                        factory = std::forward<F>(factory)]() mutable -> Task<T> {
+            co_return co_await factory();
+        };
+        handles_.emplace(id, rt::spawn(std::move(wrapper)));
+    }
+    /// \brief Lance une coroutine déjà créée dans l'ensemble.
+    void spawn(Task<T> task) {
+        spawn([task = std::move(task)]() mutable -> Task<T> { return std::move(task); });
+    }
+
+    /// \brief Attend la prochaine tâche terminée et rend son résultat ; `std::nullopt` si
+    /// l'ensemble est vide.
+    Task<std::optional<Result<T, JoinError>>> join_next() {
+        for (;;) {
+            if (handles_.empty()) {
+                co_return std::nullopt;
+            }
+            if (auto id = shared_->pop()) {
+                auto it = handles_.find(*id);
+                JoinHandle<T> handle = std::move(it->second);
+                handles_.erase(it);
+                // La lambda est détruite juste avant que la tâche publie son résultat :
+                // attendre le handle couvre ce court instant.
+                co_return co_await handle;
+            }
+            co_await WaitFinished{shared_.get()};
+        }
+    }
+
+    /// \brief Demande l'annulation de toutes les tâches (elles restent dans l'ensemble :
+    /// `join_next` rendra leurs `JoinError` « annulée »).
+    void abort_all() noexcept {
+        for (auto& [id, handle] : handles_) {
+            handle.abort();
+        }
+    }
+    /// \brief Nombre de tâches dont le résultat n'a pas encore été rendu.
+    [[nodiscard]] std::size_t len() const noexcept { return handles_.size(); }
+    /// \brief Vrai si l'ensemble est vide.
+    [[nodiscard]] bool is_empty() const noexcept { return handles_.empty(); }
+
+private:
+    /// Suspend la tâche jusqu'à ce qu'une tâche de l'ensemble se termine.
+    struct WaitFinished {
+        detail::JoinSetShared* shared;
+        bool await_ready() const noexcept { return false; }
+        bool await_suspend(std::coroutine_handle<> caller) {
+            auto& me = detail::require_current_task("JoinSet::join_next");
+            std::lock_guard lock(shared->mutex);
+            if (!shared->finished.empty()) {
+                return false; // arrivée entre-temps : pas de suspension
+            }
+            shared->waiter = me.suspend_at(caller);
+            return true;
+        }
+        void await_resume() const noexcept {}
+    };
+
+    std::shared_ptr<detail::JoinSetShared> shared_ = std::make_shared<detail::JoinSetShared>();
+    std::unordered_map<std::uint64_t, JoinHandle<T>> handles_;
+    std::uint64_t next_id_ = 0;
+};
+
+} // namespace rt
