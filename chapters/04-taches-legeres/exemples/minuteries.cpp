@@ -16,6 +16,7 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+/// L'horloge monotone : celle de rt::time (jamais reculée par un réglage de l'heure).
 using Horloge = std::chrono::steady_clock;
 
 namespace {
