@@ -100,8 +100,11 @@ private:
 template <class T>
 class JoinSet {
 public:
+    /// \brief Un ensemble vide.
     JoinSet() = default;
+    /// \brief Reprend les tâches de `other` (qui devient inutilisable).
     JoinSet(JoinSet&&) noexcept = default;
+    /// \brief Annule les tâches en cours de cet ensemble, puis reprend celles de `other`.
     JoinSet& operator=(JoinSet&& other) noexcept {
         if (this != &other) {
             abort_all();
