@@ -4,6 +4,8 @@
 
 #include "rt/detail/context.hpp"
 
+#include <optional>
+
 namespace rt::detail {
 
 namespace {
@@ -153,7 +155,13 @@ void CurrentThreadScheduler::on_complete(TaskHeader* task) noexcept {
 }
 
 void CurrentThreadScheduler::block_on(TaskHeader* main) {
-    ContextGuard context(this);
+    std::optional<ContextGuard> context;
+    try {
+        context.emplace(this);
+    } catch (...) {
+        main->cancel(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
+        throw;
+    }
     spawn(main); // le contexte est installé : elle va directement dans la file locale
     drain_remote();
     while (!main->is_complete()) {

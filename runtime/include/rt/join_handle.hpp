@@ -210,6 +210,10 @@ public:
     /// \brief `co_await` sur un handle temporaire (même effet que la version `const&`).
     Awaiter operator co_await() const&& { return Awaiter(require_cell()); }
 
+    /// \brief Le résultat d'une tâche déjà terminée, sans suspendre (précondition :
+    /// `is_finished()`). Sert à `JoinSet`, qui sait déjà quelle tâche a fini.
+    Result<T, JoinError> take_finished() { return require_cell()->take_output(); }
+
 private:
     detail::JoinCell<T>* require_cell() const {
         if (!cell_) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -135,24 +136,64 @@ public:
         spawn([task = std::move(task)]() mutable -> Task<T> { return std::move(task); });
     }
 
-    /// \brief Attend la prochaine tâche terminée et rend son résultat ; `std::nullopt` si
-    /// l'ensemble est vide.
-    Task<std::optional<Result<T, JoinError>>> join_next() {
-        for (;;) {
-            if (handles_.empty()) {
-                co_return std::nullopt;
+    /// \brief L'awaitable de `join_next` : rend le résultat de la prochaine tâche terminée.
+    ///
+    /// Ce n'est pas une coroutine : quand une tâche a déjà fini, `co_await set.join_next()`
+    /// rend son résultat **sans suspendre**. Une boucle `while (auto r = co_await
+    /// set.join_next())` sur des milliers de tâches déjà finies n'empile donc rien, même
+    /// quand le compilateur ne garantit pas l'appel terminal du transfert symétrique (GCC
+    /// sans optimisation, ou sous les sanitizers).
+    class JoinNext {
+    public:
+        explicit JoinNext(JoinSet& set) noexcept : set_(set) {}
+
+        /// \brief Vrai si l'ensemble est vide ou si une tâche a déjà fini : pas de suspension.
+        bool await_ready() { return set_.handles_.empty() || take_one(); }
+        /// \brief Inscrit la tâche courante comme attendeur ; faux si une fin est arrivée.
+        bool await_suspend(std::coroutine_handle<> caller) {
+            auto& me = detail::require_current_task("JoinSet::join_next");
+            std::lock_guard lock(set_.shared_->mutex);
+            if (!set_.shared_->finished.empty()) {
+                return false;
             }
-            if (auto id = shared_->pop()) {
-                auto it = handles_.find(*id);
-                JoinHandle<T> handle = std::move(it->second);
-                handles_.erase(it);
-                // La lambda est détruite juste avant que la tâche publie son résultat :
-                // attendre le handle couvre ce court instant.
-                co_return co_await handle;
-            }
-            co_await WaitFinished{shared_.get()};
+            set_.shared_->waiter = me.suspend_at(caller);
+            return true;
         }
-    }
+        /// \brief Le résultat de la tâche terminée, ou `std::nullopt` si l'ensemble était vide.
+        std::optional<Result<T, JoinError>> await_resume() {
+            if (!result_ && !set_.handles_.empty()) {
+                take_one(); // réveillé par une fin : il y en a une
+            }
+            return std::move(result_);
+        }
+
+    private:
+        /// Prend la prochaine tâche terminée, s'il y en a une, et range son résultat.
+        bool take_one() {
+            auto id = set_.shared_->pop();
+            if (!id) {
+                return false;
+            }
+            auto it = set_.handles_.find(*id);
+            JoinHandle<T> handle = std::move(it->second);
+            set_.handles_.erase(it);
+            // La lambda (et son notificateur) est détruite juste avant que la tâche publie
+            // son résultat. Sur le runtime current_thread, c'est fait avant que nous
+            // reprenions ; sur un runtime multi-thread, l'écart est de quelques instructions.
+            while (!handle.is_finished()) {
+                std::this_thread::yield();
+            }
+            result_.emplace(handle.take_finished());
+            return true;
+        }
+
+        JoinSet& set_;
+        std::optional<Result<T, JoinError>> result_;
+    };
+
+    /// \brief Attend la prochaine tâche terminée et rend son résultat ; `std::nullopt` si
+    /// l'ensemble est vide : `while (auto r = co_await set.join_next()) { ... }`.
+    [[nodiscard]] JoinNext join_next() noexcept { return JoinNext(*this); }
 
     /// \brief Demande l'annulation de toutes les tâches (elles restent dans l'ensemble :
     /// `join_next` rendra leurs `JoinError` « annulée »).
@@ -167,22 +208,6 @@ public:
     [[nodiscard]] bool is_empty() const noexcept { return handles_.empty(); }
 
 private:
-    /// Suspend la tâche jusqu'à ce qu'une tâche de l'ensemble se termine.
-    struct WaitFinished {
-        detail::JoinSetShared* shared;
-        bool await_ready() const noexcept { return false; }
-        bool await_suspend(std::coroutine_handle<> caller) {
-            auto& me = detail::require_current_task("JoinSet::join_next");
-            std::lock_guard lock(shared->mutex);
-            if (!shared->finished.empty()) {
-                return false; // arrivée entre-temps : pas de suspension
-            }
-            shared->waiter = me.suspend_at(caller);
-            return true;
-        }
-        void await_resume() const noexcept {}
-    };
-
     std::shared_ptr<detail::JoinSetShared> shared_ = std::make_shared<detail::JoinSetShared>();
     std::unordered_map<std::uint64_t, JoinHandle<T>> handles_;
     std::uint64_t next_id_ = 0;
