@@ -220,3 +220,17 @@ BOOST_AUTO_TEST_CASE(interval_rattrape_les_ticks_manques) {
 BOOST_AUTO_TEST_CASE(interval_periode_nulle_refusee) {
     BOOST_CHECK_THROW(rt::time::interval(0ms), std::invalid_argument);
 }
+
+BOOST_AUTO_TEST_CASE(tick_abandonne_ne_saute_pas_d_echeance) {
+    // Comme tokio : un tick perdant d'un select n'avance pas l'intervalle.
+    rt::block_on([]() -> rt::Task<void> {
+        auto debut = Clock::now();
+        auto iv = rt::time::interval_at(debut + 20ms, 20ms);
+        auto r = co_await rt::select(rt::time::sleep(1ms), iv.tick());
+        BOOST_TEST(r.index() == 0u); // le sleep gagne, le tick est abandonné
+        auto t = co_await iv.tick();
+        BOOST_TEST((t == debut + 20ms), "l'échéance abandonnée doit être rendue au tick suivant");
+        auto t2 = co_await iv.tick();
+        BOOST_TEST((t2 == debut + 40ms));
+    }());
+}

@@ -183,9 +183,15 @@ std::string lire_ligne(const char* chemin) {
 }
 
 std::string avec_espaces(std::size_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) {
-        s.insert(static_cast<std::size_t>(i), " ");
+    // On recopie chiffre par chiffre plutôt que d'insérer dans la chaîne : g++ 12 signale à
+    // tort un chevauchement (-Wrestrict) sur std::string::insert en -O2.
+    const std::string chiffres = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < chiffres.size(); ++i) {
+        if (i > 0 && (chiffres.size() - i) % 3 == 0) {
+            s += ' ';
+        }
+        s += chiffres[i];
     }
     return s;
 }

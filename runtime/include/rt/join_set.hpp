@@ -145,6 +145,7 @@ public:
     /// sans optimisation, ou sous les sanitizers).
     class JoinNext {
     public:
+        /// \brief L'attente de la prochaine fin dans `set`.
         explicit JoinNext(JoinSet& set) noexcept : set_(set) {}
 
         /// \brief Vrai si l'ensemble est vide ou si une tâche a déjà fini : pas de suspension.

@@ -185,23 +185,32 @@ Timeout<A> timeout_at(Instant deadline, A&& awaitable) {
 class Interval {
 public:
     /// \brief L'awaitable d'un tick : rend l'échéance prévue de ce tick.
+    ///
+    /// L'échéance suivante n'avance que quand le tick **se termine** : un tick abandonné
+    /// (perdant d'un `select`, délai de `timeout`) ne fait sauter aucune échéance. C'est la
+    /// garantie de tokio (« cancel safe »).
     class Tick : public Sleep {
     public:
-        /// \brief Un tick dont l'échéance est `deadline`.
-        using Sleep::Sleep;
-        /// \brief L'échéance prévue de ce tick (pas l'heure réelle du réveil).
-        Instant await_resume() const noexcept { return deadline(); }
+        /// \brief Le tick d'échéance `deadline` de l'intervalle `owner`.
+        Tick(Instant deadline, Interval& owner) noexcept : Sleep(deadline), owner_(&owner) {}
+        /// \brief Déplaçable tant qu'il n'attend pas (comme `Sleep`).
+        Tick(Tick&& other) noexcept : Sleep(std::move(other)), owner_(other.owner_) {}
+        /// \brief L'échéance prévue de ce tick (pas l'heure réelle du réveil) ; l'intervalle
+        /// passe à l'échéance suivante.
+        Instant await_resume() const noexcept {
+            owner_->next_ = deadline() + owner_->period_;
+            return deadline();
+        }
+
+    private:
+        Interval* owner_;
     };
 
     /// \brief Premier tick à `start`, puis tous les `period` ; lève `std::invalid_argument`
     /// si la période est nulle ou négative.
     Interval(Instant start, Duration period);
     /// \brief Attend la prochaine échéance.
-    Tick tick() noexcept {
-        Instant at = next_;
-        next_ += period_;
-        return Tick(at);
-    }
+    Tick tick() noexcept { return Tick(next_, *this); }
     /// \brief Repart de maintenant : la prochaine échéance est dans une période.
     void reset() noexcept { next_ = std::chrono::steady_clock::now() + period_; }
     /// \brief La période.
