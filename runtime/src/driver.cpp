@@ -2,7 +2,6 @@
 
 #include "rt/detail/driver.hpp"
 
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -93,14 +92,21 @@ void deregister_timer(TimerEntry& entry) noexcept {
 
 // --- Driver ------------------------------------------------------------------------------
 
-Driver::Driver() : wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+Driver::Driver(ReactorKind kind) : wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     if (wake_fd_ < 0) {
         throw std::system_error(errno, std::generic_category(),
                                 "rt : impossible de créer l'eventfd de réveil du pilote");
     }
+    try {
+        reactor_ = Reactor::create(kind, wake_fd_);
+    } catch (...) {
+        ::close(wake_fd_);
+        throw;
+    }
 }
 
 Driver::~Driver() {
+    reactor_.reset();
     ::close(wake_fd_);
 }
 
@@ -126,20 +132,13 @@ int Driver::poll_timeout_ms(Clock::time_point now) const noexcept {
 
 void Driver::park(bool may_block) {
     Clock::time_point now = Clock::now();
-    if (may_block) {
-        pollfd fd{wake_fd_, POLLIN, 0};
-        int timeout = poll_timeout_ms(now);
-        if (timeout != 0) {
-            int ready = ::poll(&fd, 1, timeout);
-            if (ready > 0 && (fd.revents & POLLIN)) {
-                std::uint64_t count;
-                [[maybe_unused]] auto n = ::read(wake_fd_, &count, sizeof count);
-            }
-            now = Clock::now();
-        }
+    const int timeout = may_block ? poll_timeout_ms(now) : 0;
+    // Sans bloquer et sans socket attendu, inutile d'entrer dans le noyau : l'eventfd ne sert
+    // qu'à sortir d'une attente, et la file distante est vérifiée par le planificateur.
+    if (timeout != 0 || reactor_->waiting() > 0) {
+        reactor_->wait(timeout);
+        now = Clock::now();
     }
-    // Sans bloquer, inutile d'appeler poll(2) : l'eventfd ne sert qu'à sortir d'une attente,
-    // et la file distante est vérifiée par le planificateur lui-même.
     fire_expired(now);
 }
 

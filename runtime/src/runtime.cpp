@@ -2,8 +2,10 @@
 
 #include "rt/runtime.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "rt/detail/context.hpp"
 #include "rt/detail/current_thread.hpp"
@@ -61,7 +63,14 @@ Handle Handle::current() {
 }
 
 Runtime Builder::build() const {
-    return Runtime(std::make_shared<detail::CurrentThreadScheduler>());
+    ReactorKind kind = ReactorKind::Poll;
+    if (reactor_) {
+        kind = *reactor_;
+    } else if (const char* env = std::getenv("RT_REACTOR");
+               env && std::string_view(env) == "epoll") {
+        kind = ReactorKind::Epoll;
+    }
+    return Runtime(std::make_shared<detail::CurrentThreadScheduler>(kind));
 }
 
 } // namespace rt

@@ -10,10 +10,14 @@
 /// | `handle.await`                | `co_await handle`                   |
 /// | `tokio::time::sleep(d)`       | `rt::time::sleep(d)`                |
 
+#include "rt/io/buf_reader.hpp"
 #include "rt/join_error.hpp"
 #include "rt/join_handle.hpp"
 #include "rt/join_set.hpp"
 #include "rt/metrics.hpp"
+#include "rt/net/socket_addr.hpp"
+#include "rt/net/tcp_listener.hpp"
+#include "rt/net/tcp_stream.hpp"
 #include "rt/result.hpp"
 #include "rt/runtime.hpp"
 #include "rt/select.hpp"
@@ -30,6 +34,12 @@
 
 /// \namespace rt::task
 /// \brief Outils pour la tâche courante (`yield_now`).
+
+/// \namespace rt::net
+/// \brief Le réseau : `TcpListener`, `TcpStream` (comme `tokio::net`).
+
+/// \namespace rt::io
+/// \brief Les entrées-sorties tamponnées : `BufReader` (comme `tokio::io`).
 
 /// \namespace rt::detail
 /// \brief Les rouages internes : lisibles, mais pas une API stable.

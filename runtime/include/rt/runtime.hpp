@@ -5,9 +5,11 @@
 #include <concepts>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
+#include "rt/detail/reactor.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/join_handle.hpp"
 #include "rt/metrics.hpp"
@@ -155,11 +157,20 @@ class Builder {
 public:
     /// \brief Un runtime à un seul thread : celui qui appelle `block_on`.
     static Builder current_thread() noexcept { return Builder(); }
+    /// \brief Choisit le réacteur : `poll(2)` (défaut, celui de la leçon 06) ou `epoll`.
+    ///
+    /// Sans appel à cette méthode, la variable d'environnement `RT_REACTOR=epoll` choisit
+    /// epoll : pratique pour lancer toute la suite de tests avec l'un ou l'autre.
+    Builder& reactor(ReactorKind kind) noexcept {
+        reactor_ = kind;
+        return *this;
+    }
     /// \brief Construit le runtime.
     [[nodiscard]] Runtime build() const;
 
 private:
     Builder() = default;
+    std::optional<ReactorKind> reactor_;
 };
 
 /// \brief Raccourci de `#[tokio::main]` : construit un runtime `current_thread`, exécute

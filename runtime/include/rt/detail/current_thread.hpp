@@ -69,7 +69,8 @@ public:
     /// pour amortir, assez peu pour que les minuteries et les réveils ne prennent pas de retard.
     static constexpr int EVENT_INTERVAL = 61;
 
-    CurrentThreadScheduler() = default;
+    /// \brief Un planificateur dont le pilote utilise le réacteur `kind`.
+    explicit CurrentThreadScheduler(ReactorKind kind = ReactorKind::Poll) : driver_(kind) {}
     ~CurrentThreadScheduler() override;
 
     void spawn(TaskHeader* task) override;

@@ -3,21 +3,24 @@
 /// \brief Le pilote : là où le planificateur se gare quand il n'a plus de tâche prête.
 
 #include <chrono>
-#include <optional>
+#include <memory>
 
+#include "rt/detail/reactor.hpp"
 #include "rt/detail/timer_queue.hpp"
 
 namespace rt::detail {
 
-/// \brief Le pilote d'un planificateur : minuteries et attente bloquante (« parking »).
+/// \brief Le pilote d'un planificateur : minuteries, réacteur et attente (« parking »).
 ///
-/// Le planificateur l'appelle quand sa file est vide : `park()` bloque le thread dans
-/// `poll(2)` jusqu'à la prochaine échéance, ou jusqu'à ce qu'un autre thread appelle
-/// `unpark()` (une écriture dans un `eventfd` que `poll` surveille). Au réveil, les
-/// minuteries échues réveillent leurs tâches. Le chapitre 06 ajoute ici les sockets.
+/// Le planificateur l'appelle quand sa file est vide : `park()` bloque le thread dans le
+/// réacteur (`poll(2)` ou `epoll`) jusqu'à la prochaine échéance, jusqu'à ce qu'un socket
+/// attendu soit prêt, ou jusqu'à ce qu'un autre thread appelle `unpark()` (une écriture dans
+/// un `eventfd` que le réacteur surveille). Au réveil, les sockets prêts et les minuteries
+/// échues réveillent leurs tâches.
 class Driver {
 public:
-    Driver();
+    /// \brief Un pilote dont le réacteur utilise le mécanisme `kind`.
+    explicit Driver(ReactorKind kind = ReactorKind::Poll);
     ~Driver();
     Driver(const Driver&) = delete;
     Driver& operator=(const Driver&) = delete;
@@ -40,6 +43,8 @@ public:
     void park(bool may_block);
     /// \brief Réveille un `park()` en cours ou le prochain (depuis n'importe quel thread).
     void unpark() noexcept;
+    /// \brief Le réacteur (sockets), sur le thread du pilote seulement.
+    Reactor& reactor() noexcept { return *reactor_; }
 
 private:
     /// Réveille les tâches dont l'échéance est passée ; renvoie combien.
@@ -49,6 +54,7 @@ private:
 
     TimerQueue timers_;
     int wake_fd_ = -1;
+    std::unique_ptr<Reactor> reactor_;
 };
 
 } // namespace rt::detail

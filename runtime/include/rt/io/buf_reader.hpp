@@ -1,0 +1,83 @@
+#pragma once
+/// \file
+/// \brief `rt::io::BufReader` : lire ligne par ligne depuis un flux asynchrone.
+
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rt/task.hpp"
+
+namespace rt::io {
+
+/// \brief Un tampon de lecture devant un flux (`TcpStream`, `OwnedReadHalf`...) :
+/// `read_line` rend une ligne entière même si elle arrive en plusieurs morceaux.
+///
+/// `R` doit offrir `Task<std::size_t> read(std::span<char>)`.
+template <class R>
+class BufReader {
+public:
+    /// \brief Un lecteur tamponné sur `inner` (pris par valeur).
+    explicit BufReader(R inner, std::size_t capacity = 8192)
+        : inner_(std::move(inner)), buffer_(capacity) {}
+
+    /// \brief Ajoute à `line` les octets jusqu'au `\n` compris ; rend le nombre d'octets
+    /// ajoutés, 0 en fin de flux (comme `read_line` de tokio). Si `max_length` est dépassé
+    /// avant la fin de ligne, lève `std::length_error` : une ligne sans fin ne doit pas
+    /// remplir la mémoire.
+    Task<std::size_t> read_line(std::string& line,
+                                std::size_t max_length = static_cast<std::size_t>(-1)) {
+        std::size_t added = 0;
+        for (;;) {
+            if (begin_ == end_) {
+                begin_ = 0;
+                end_ = co_await inner_.read(std::span<char>(buffer_.data(), buffer_.size()));
+                if (end_ == 0) {
+                    co_return added; // fin de flux
+                }
+            }
+            auto first = buffer_.begin() + static_cast<std::ptrdiff_t>(begin_);
+            auto last = buffer_.begin() + static_cast<std::ptrdiff_t>(end_);
+            auto newline = std::find(first, last, '\n');
+            const bool complete = newline != last;
+            auto stop = complete ? newline + 1 : last;
+            const auto count = static_cast<std::size_t>(stop - first);
+            if (added + count > max_length) {
+                throw std::length_error("read_line : ligne plus longue que la limite de " +
+                                        std::to_string(max_length) + " octets");
+            }
+            line.append(first, stop);
+            added += count;
+            begin_ += count;
+            if (complete) {
+                co_return added;
+            }
+        }
+    }
+
+    /// \brief Lit ce qui reste dans le tampon, sinon directement depuis le flux.
+    Task<std::size_t> read(std::span<char> out) {
+        if (begin_ == end_) {
+            co_return co_await inner_.read(out);
+        }
+        const std::size_t n = std::min(out.size(), end_ - begin_);
+        std::copy_n(buffer_.begin() + static_cast<std::ptrdiff_t>(begin_), n, out.begin());
+        begin_ += n;
+        co_return n;
+    }
+
+    /// \brief Le flux sous-jacent.
+    R& get_ref() noexcept { return inner_; }
+
+private:
+    R inner_;
+    std::vector<char> buffer_;
+    std::size_t begin_ = 0; ///< premier octet non lu du tampon
+    std::size_t end_ = 0;   ///< fin des octets valides du tampon
+};
+
+} // namespace rt::io
