@@ -22,6 +22,8 @@
 #include "rt/runtime.hpp"
 #include "rt/select.hpp"
 #include "rt/spawn.hpp"
+#include "rt/sync/broadcast.hpp"
+#include "rt/sync/mutex.hpp"
 #include "rt/task.hpp"
 #include "rt/task/yield_now.hpp"
 #include "rt/time.hpp"
@@ -40,6 +42,12 @@
 
 /// \namespace rt::io
 /// \brief Les entrées-sorties tamponnées : `BufReader` (comme `tokio::io`).
+
+/// \namespace rt::sync
+/// \brief La synchronisation entre tâches : `Mutex` (comme `tokio::sync`).
+
+/// \namespace rt::sync::broadcast
+/// \brief Le canal où chaque message va à tous les abonnés.
 
 /// \namespace rt::detail
 /// \brief Les rouages internes : lisibles, mais pas une API stable.

@@ -1,0 +1,153 @@
+#pragma once
+/// \file
+/// \brief `rt::sync::Mutex<T>` : un verrou asynchrone équitable (comme `tokio::sync::Mutex`).
+
+#include <coroutine>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "rt/detail/task_header.hpp"
+#include "rt/detail/wait_list.hpp"
+
+namespace rt::sync {
+
+template <class T>
+class Mutex;
+
+/// \brief La preuve qu'on tient le verrou : accès à la valeur, et déverrouillage à la
+/// destruction (RAII). Déplaçable, non copiable.
+template <class T>
+class MutexGuard {
+public:
+    MutexGuard(MutexGuard&& other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
+    MutexGuard(const MutexGuard&) = delete;
+    MutexGuard& operator=(const MutexGuard&) = delete;
+    MutexGuard& operator=(MutexGuard&&) = delete;
+    /// \brief Rend le verrou (au premier qui attend, s'il y en a un).
+    ~MutexGuard() {
+        if (mutex_) {
+            mutex_->unlock();
+        }
+    }
+    /// \brief La valeur protégée.
+    T& operator*() const noexcept { return mutex_->value_; }
+    /// \brief Accès aux membres de la valeur protégée.
+    T* operator->() const noexcept { return &mutex_->value_; }
+
+private:
+    friend class Mutex<T>;
+    explicit MutexGuard(Mutex<T>& mutex) noexcept : mutex_(&mutex) {}
+    Mutex<T>* mutex_;
+};
+
+/// \brief Un verrou qu'on **attend** sans bloquer le thread : `auto g = co_await m.lock();`.
+///
+/// Équitable : les tâches obtiennent le verrou dans l'ordre où elles l'ont demandé (le
+/// verrou est *passé* au premier en attente, personne ne peut le lui prendre entre-temps).
+/// Une tâche annulée pendant qu'elle attend quitte la file ; si le verrou venait de lui être
+/// passé, elle le passe au suivant.
+///
+/// Pourquoi pas `std::mutex` ? On peut garder ce verrou-ci pendant un `co_await` : les autres
+/// tâches attendent sans bloquer le thread. Garder un `std::mutex` pendant un `co_await`
+/// (CP.52) bloquerait le thread entier, et sur `current_thread` ce serait l'interblocage.
+template <class T>
+class Mutex {
+public:
+    /// \brief Un verrou libre qui protège `value`.
+    explicit Mutex(T value = T()) : value_(std::move(value)) {}
+    Mutex(const Mutex&) = delete;
+    Mutex& operator=(const Mutex&) = delete;
+
+    /// \brief L'awaitable de `lock()`.
+    class LockAwaiter {
+    public:
+        explicit LockAwaiter(Mutex& mutex) noexcept : mutex_(mutex) {}
+        /// \brief Déplaçable tant qu'il n'attend pas (pour un `select` ou un `timeout`).
+        LockAwaiter(LockAwaiter&& other) noexcept : mutex_(other.mutex_) {}
+        LockAwaiter(const LockAwaiter&) = delete;
+        LockAwaiter& operator=(const LockAwaiter&) = delete;
+        /// \brief Annulé pendant l'attente : quitter la file, ou rendre un verrou reçu.
+        ~LockAwaiter() {
+            if (!waiting_) {
+                return;
+            }
+            std::lock_guard lock(mutex_.state_);
+            if (node_.linked) {
+                mutex_.waiters_.remove(node_);
+            } else if (node_.notified) {
+                mutex_.unlock_locked(); // on nous l'avait passé : au suivant
+            }
+        }
+        /// \brief Vrai si le verrou est libre et que personne n'attend : on le prend.
+        bool await_ready() noexcept {
+            std::lock_guard lock(mutex_.state_);
+            return mutex_.try_take_locked();
+        }
+        /// \brief Se met dans la file (ou prend le verrou s'il vient d'être libéré).
+        bool await_suspend(std::coroutine_handle<> caller) {
+            auto& me = detail::require_current_task("Mutex::lock");
+            std::lock_guard lock(mutex_.state_);
+            if (mutex_.try_take_locked()) {
+                return false;
+            }
+            node_.waker = me.suspend_at(caller);
+            mutex_.waiters_.push_back(node_);
+            waiting_ = true;
+            return true;
+        }
+        /// \brief Le garde : le verrou est à nous.
+        MutexGuard<T> await_resume() noexcept {
+            waiting_ = false;
+            return MutexGuard<T>(mutex_);
+        }
+
+    private:
+        Mutex& mutex_;
+        detail::WaitNode node_;
+        bool waiting_ = false;
+    };
+
+    /// \brief Attend le verrou : `auto garde = co_await mutex.lock();`
+    [[nodiscard]] LockAwaiter lock() noexcept { return LockAwaiter(*this); }
+
+    /// \brief Prend le verrou s'il est libre, sans attendre (nullopt sinon).
+    std::optional<MutexGuard<T>> try_lock() {
+        std::lock_guard lock(state_);
+        if (!try_take_locked()) {
+            return std::nullopt;
+        }
+        return MutexGuard<T>(*this);
+    }
+
+private:
+    friend class MutexGuard<T>;
+
+    /// Prend le verrou s'il est libre et que personne n'attend (verrou d'état tenu).
+    bool try_take_locked() noexcept {
+        if (locked_ || !waiters_.empty()) {
+            return false;
+        }
+        locked_ = true;
+        return true;
+    }
+    /// Rend le verrou : passé au premier en attente, ou libéré (verrou d'état tenu).
+    void unlock_locked() noexcept {
+        if (detail::WaitNode* next = waiters_.pop_front()) {
+            next->waker.wake(); // le verrou reste pris : il est à `next` désormais
+        } else {
+            locked_ = false;
+        }
+    }
+    void unlock() noexcept {
+        std::lock_guard lock(state_);
+        unlock_locked();
+    }
+
+    T value_;
+    std::mutex state_; ///< protège locked_ et waiters_ (courte section, jamais pendant un co_await)
+    bool locked_ = false;
+    detail::WaitList waiters_;
+};
+
+} // namespace rt::sync
