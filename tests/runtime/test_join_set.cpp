@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/sentinelle.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -10,14 +11,7 @@
 
 using namespace std::chrono_literals;
 
-namespace {
-struct Sentinelle {
-    std::shared_ptr<int> vivants;
-    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
-    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
-    ~Sentinelle() { --*vivants; }
-};
-} // namespace
+using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(join_next_dans_l_ordre_de_fin) {
     std::vector<int> ordre;

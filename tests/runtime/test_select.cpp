@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/sentinelle.hpp>
 
 #include <atomic>
 #include <future>
@@ -12,13 +13,9 @@
 
 using namespace std::chrono_literals;
 
+using support::Sentinelle;
+
 namespace {
-struct Sentinelle {
-    std::shared_ptr<int> vivants;
-    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
-    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
-    ~Sentinelle() { --*vivants; }
-};
 
 rt::Task<int> attendre_puis_rendre(std::chrono::milliseconds d, int v,
                                    std::shared_ptr<int> vivants) {

@@ -3,19 +3,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/sentinelle.hpp>
 
 #include <memory>
 
 using namespace std::chrono_literals;
 
-namespace {
-struct Sentinelle {
-    std::shared_ptr<int> vivants;
-    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
-    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
-    ~Sentinelle() { --*vivants; }
-};
-} // namespace
+using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
     auto vivants = std::make_shared<int>(0);

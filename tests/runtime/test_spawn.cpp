@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/sentinelle.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -11,17 +12,7 @@
 
 using namespace std::chrono_literals;
 
-namespace {
-
-/// Compte ses instances vivantes : prouve que les destructeurs s'exécutent.
-struct Sentinelle {
-    std::shared_ptr<int> vivants;
-    explicit Sentinelle(std::shared_ptr<int> v) : vivants(std::move(v)) { ++*vivants; }
-    Sentinelle(const Sentinelle& o) : vivants(o.vivants) { ++*vivants; }
-    ~Sentinelle() { --*vivants; }
-};
-
-} // namespace
+using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(spawn_ne_demarre_pas_la_tache_tout_de_suite) {
     std::vector<std::string> journal;
