@@ -72,7 +72,14 @@ std::string SocketAddr::to_string() const {
     if (is_ipv6()) {
         ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, text,
                     sizeof text);
-        return "[" + std::string(text) + "]:" + std::to_string(port());
+        // Assemblée par ajouts successifs : `"[" + std::string(...)` déclenche un faux
+        // avertissement -Wrestrict de g++ 12 en -O3.
+        std::string result;
+        result += '[';
+        result += text;
+        result += "]:";
+        result += std::to_string(port());
+        return result;
     }
     ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, text,
                 sizeof text);
