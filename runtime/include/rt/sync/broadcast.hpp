@@ -98,6 +98,7 @@ public:
         std::lock_guard lock(shared_->mutex);
         ++shared_->senders;
     }
+    /// \brief Transfère l'émetteur (le nombre d'émetteurs ne change pas).
     Sender(Sender&&) noexcept = default;
     Sender& operator=(const Sender&) = delete;
     Sender& operator=(Sender&&) = delete;
@@ -150,6 +151,7 @@ private:
 template <class T>
 class Receiver {
 public:
+    /// \brief Transfère l'abonnement.
     Receiver(Receiver&&) noexcept = default;
     Receiver(const Receiver&) = delete;
     Receiver& operator=(const Receiver&) = delete;
@@ -165,6 +167,7 @@ public:
     /// \brief L'awaitable de `recv`.
     class RecvAwaiter {
     public:
+        /// \brief L'attente du prochain message de `receiver`.
         explicit RecvAwaiter(Receiver& receiver) noexcept : receiver_(receiver) {}
         /// \brief Déplaçable tant qu'il n'attend pas (pour un `select`).
         RecvAwaiter(RecvAwaiter&& other) noexcept

@@ -20,6 +20,7 @@ class Mutex;
 template <class T>
 class MutexGuard {
 public:
+    /// \brief Transfère la garde (et donc le verrou) ; `other` ne déverrouillera plus rien.
     MutexGuard(MutexGuard&& other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
     MutexGuard(const MutexGuard&) = delete;
     MutexGuard& operator=(const MutexGuard&) = delete;
@@ -62,6 +63,7 @@ public:
     /// \brief L'awaitable de `lock()`.
     class LockAwaiter {
     public:
+        /// \brief L'attente du verrou de `mutex`.
         explicit LockAwaiter(Mutex& mutex) noexcept : mutex_(mutex) {}
         /// \brief Déplaçable tant qu'il n'attend pas (pour un `select` ou un `timeout`).
         LockAwaiter(LockAwaiter&& other) noexcept : mutex_(other.mutex_) {}
