@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(echo_aller_retour) {
         auto serveur = rt::spawn(servir_echo(listener, 1));
         auto client = co_await rt::net::TcpStream::connect("127.0.0.1:" + std::to_string(port));
         co_await client.write_all("bonjour\n");
-        client.shutdown_write();
+        co_await client.shutdown(); // comme `shutdown().await` en Rust
         BOOST_TEST(co_await lire_jusqu_a_la_fin(client) == "bonjour\n");
         co_await serveur;
     });

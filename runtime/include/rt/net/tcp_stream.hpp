@@ -64,6 +64,12 @@ public:
     }
     /// \brief Ferme le sens écriture (le pair lira une fin de flux) ; la lecture continue.
     void shutdown_write();
+    /// \brief Le `shutdown().await` de tokio : ferme le sens écriture. Rien à attendre sur un
+    /// socket TCP (les octets déjà écrits partent quand même), d'où une tâche immédiate.
+    Task<void> shutdown() {
+        shutdown_write();
+        co_return;
+    }
     /// \brief L'adresse locale.
     [[nodiscard]] SocketAddr local_addr() const;
     /// \brief L'adresse du pair.
@@ -101,6 +107,11 @@ public:
     Task<std::size_t> write(std::span<const char> data) { return socket_->write(data); }
     /// \brief Ferme le sens écriture.
     void shutdown_write();
+    /// \brief Comme `TcpStream::shutdown`.
+    Task<void> shutdown() {
+        shutdown_write();
+        co_return;
+    }
 
 private:
     friend class TcpStream;
