@@ -244,3 +244,25 @@ BOOST_AUTO_TEST_CASE(adresses_lues_et_refusees_en_francais) {
         }
     }
 }
+
+BOOST_AUTO_TEST_CASE(read_line_abandonne_ne_relit_rien) {
+    avec_chaque_reacteur([]() -> rt::Task<void> {
+        auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
+        auto client = co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
+        auto [socket, addr] = co_await listener.accept();
+        rt::io::BufReader lecteur(std::move(socket));
+        co_await client.write_all("un\n");
+        std::string ligne;
+        co_await lecteur.read_line(ligne);
+        BOOST_TEST(ligne == "un\n");
+        ligne.clear();
+        // Rien à lire : la lecture suivante est abandonnée par le délai...
+        auto r = co_await rt::time::timeout(2ms, lecteur.read_line(ligne));
+        BOOST_TEST(!r.has_value());
+        // ... et la ligne d'après arrive entière, sans que « un » soit relu.
+        co_await client.write_all("deux\n");
+        ligne.clear();
+        co_await lecteur.read_line(ligne);
+        BOOST_TEST(ligne == "deux\n");
+    });
+}

@@ -29,14 +29,21 @@ public:
     /// ajoutés, 0 en fin de flux (comme `read_line` de tokio). Si `max_length` est dépassé
     /// avant la fin de ligne, lève `std::length_error` : une ligne sans fin ne doit pas
     /// remplir la mémoire.
+    ///
+    /// Abandonnée en cours de route (`select`, `timeout`), comme chez tokio : les octets déjà
+    /// ajoutés à `line` y restent, et rien n'est perdu ni relu par l'appel suivant.
     Task<std::size_t> read_line(std::string& line,
                                 std::size_t max_length = static_cast<std::size_t>(-1)) {
         std::size_t added = 0;
         for (;;) {
             if (begin_ == end_) {
+                // Les positions ne changent qu'une fois la lecture finie : si l'attente est
+                // abandonnée (select, timeout), le tampon reste cohérent et rien n'est relu.
+                const std::size_t n =
+                    co_await inner_.read(std::span<char>(buffer_.data(), buffer_.size()));
                 begin_ = 0;
-                end_ = co_await inner_.read(std::span<char>(buffer_.data(), buffer_.size()));
-                if (end_ == 0) {
+                end_ = n;
+                if (n == 0) {
                     co_return added; // fin de flux
                 }
             }
