@@ -38,8 +38,6 @@ public:
     void wake() const noexcept;
     /// \brief Vrai si ce `Waker` désigne une tâche.
     explicit operator bool() const noexcept { return task_ != nullptr; }
-    /// \brief L'époque de la suspension que ce `Waker` termine.
-    [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
 
 private:
     friend struct TaskHeader; // pour ranger un Waker à plat dans l'en-tête (join_task/join_epoch)
