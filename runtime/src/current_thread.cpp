@@ -1,35 +1,14 @@
-// Le planificateur current_thread : une boucle, deux files, un pilote.
+// Le planificateur current_thread : une boucle, une file locale, deux files distantes, un
+// pilote.
 
 #include "rt/detail/current_thread.hpp"
 
+#include <optional>
+#include <utility>
+
 #include "rt/detail/context.hpp"
 
-#include <optional>
-
 namespace rt::detail {
-
-namespace {
-/// Incrément d'un compteur qu'un seul thread écrit : pas besoin d'une instruction atomique
-/// « lock » coûteuse, une lecture puis une écriture suffisent.
-template <class T>
-void bump(std::atomic<T>& counter, T by = 1) noexcept {
-    counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
-} // namespace
-
-void TaskQueue::append(TaskQueue& other) noexcept {
-    if (other.empty()) {
-        return;
-    }
-    if (tail_) {
-        tail_->next_in_queue = other.head_;
-    } else {
-        head_ = other.head_;
-    }
-    tail_ = other.tail_;
-    size_ += other.size_;
-    other.clear();
-}
 
 CurrentThreadScheduler::~CurrentThreadScheduler() {
     shutdown();
@@ -48,84 +27,91 @@ void CurrentThreadScheduler::adopt(TaskHeader* task) noexcept {
     }
     owned_head_ = task;
     if (task->counted) {
-        ++alive_;
-        alive_snapshot_.store(alive_, std::memory_order_relaxed);
-        bump(spawned_, std::uint64_t{1});
+        metrics_.task_spawned();
     }
 }
 
+void CurrentThreadScheduler::disown(TaskHeader* task) noexcept {
+    (task->prev_owned ? task->prev_owned->next_owned : owned_head_) = task->next_owned;
+    if (task->next_owned) {
+        task->next_owned->prev_owned = task->prev_owned;
+    }
+    task->owned = false;
+    if (task->counted) {
+        metrics_.task_finished();
+    }
+}
+
+// --- Lancer et réveiller -------------------------------------------------------------------
+
 void CurrentThreadScheduler::spawn(TaskHeader* task) {
     if (is_closed()) {
-        task->cancel(); // runtime arrêté : annulée aussitôt, comme le fait tokio
+        task->shutdown(); // runtime arrêté : annulée aussitôt, comme le fait tokio
         return;
     }
     if (on_runtime_thread()) {
         adopt(task);
         local_.push(task);
-    } else {
-        push_remote(task); // adoptée par le thread du runtime quand il ramènera la file
+    } else if (!push_remote(remote_spawned_, task)) {
+        // Arrêté entre-temps : annulée ici, hors du verrou (ses destructeurs peuvent
+        // rappeler le runtime). Elle n'a jamais été adoptée : personne d'autre ne la voit.
+        task->shutdown();
     }
 }
 
-void CurrentThreadScheduler::schedule(TaskHeader* task) {
+void CurrentThreadScheduler::schedule(TaskHeader* task) noexcept {
     if (on_runtime_thread()) {
         local_.push(task);
     } else {
-        push_remote(task);
+        // Refusé si le runtime est arrêté : la tâche est vivante, donc dans la liste des
+        // tâches que shutdown() annule ; ce réveil n'a plus d'objet.
+        push_remote(remote_woken_, task);
     }
 }
 
-void CurrentThreadScheduler::push_remote(TaskHeader* task) {
+bool CurrentThreadScheduler::push_remote(TaskQueue& queue, TaskHeader* task) noexcept {
     bool wake_driver = false;
-    bool refused = false;
     {
         std::lock_guard lock(remote_mutex_);
-        if (closed_.load(std::memory_order_relaxed)) {
-            refused = true;
-        } else {
-            remote_.push(task);
-            remote_pending_.store(true, std::memory_order_release);
-            wake_driver = sleeping_;
-            sleeping_ = false; // un seul réveil suffit
+        if (closed_.load(std::memory_order_relaxed)) { // relaxed : écrit sous ce verrou
+            return false;
         }
+        queue.push(task);
+        // release : le thread du runtime qui lit ce drapeau (acquire) prend ensuite le verrou,
+        // qui ordonne de toute façon ; le drapeau n'évite que de le prendre pour rien.
+        remote_pending_.store(true, std::memory_order_release);
+        wake_driver = std::exchange(sleeping_, false); // un seul réveil suffit
     }
-    if (refused) {
-        // Runtime arrêté : une tâche neuve est annulée tout de suite (hors du verrou : ses
-        // destructeurs peuvent rappeler le runtime) ; un réveil est ignoré, la tâche a déjà
-        // été détruite par shutdown.
-        if (!task->owned && !task->is_complete()) {
-            task->cancel();
-        }
-        return;
-    }
-    remote_schedules_.fetch_add(1, std::memory_order_relaxed);
+    metrics_.remote_schedule();
     if (wake_driver) {
         driver_.unpark();
     }
+    return true;
 }
 
 void CurrentThreadScheduler::drain_remote() {
-    if (!remote_pending_.load(std::memory_order_acquire)) {
+    if (!remote_pending_.load(std::memory_order_acquire)) { // voir push_remote
         return;
     }
-    TaskQueue arrived;
+    TaskQueue spawned;
+    TaskQueue woken;
     {
         std::lock_guard lock(remote_mutex_);
-        arrived.append(remote_);
-        remote_pending_.store(false, std::memory_order_relaxed);
+        spawned.append(remote_spawned_);
+        woken.append(remote_woken_);
+        remote_pending_.store(false, std::memory_order_relaxed); // relaxed : sous le verrou
     }
-    while (TaskHeader* task = arrived.pop()) {
-        if (!task->owned) {
-            adopt(task);
-        }
+    while (TaskHeader* task = spawned.pop()) {
+        adopt(task);
         local_.push(task);
     }
+    local_.append(woken);
 }
 
 void CurrentThreadScheduler::park() {
     {
         std::lock_guard lock(remote_mutex_);
-        if (!remote_.empty()) {
+        if (!remote_spawned_.empty() || !remote_woken_.empty()) {
             return; // quelque chose est arrivé : pas question de dormir
         }
         sleeping_ = true;
@@ -137,107 +123,95 @@ void CurrentThreadScheduler::park() {
 
 void CurrentThreadScheduler::on_complete(TaskHeader* task) noexcept {
     if (task->owned) {
-        if (task->prev_owned) {
-            task->prev_owned->next_owned = task->next_owned;
-        } else {
-            owned_head_ = task->next_owned;
-        }
-        if (task->next_owned) {
-            task->next_owned->prev_owned = task->prev_owned;
-        }
-        task->owned = false;
-        if (task->counted) {
-            --alive_;
-            alive_snapshot_.store(alive_, std::memory_order_relaxed);
-        }
+        disown(task);
     }
-    task->release(); // la référence du runtime
+    task->release(); // la référence du planificateur
 }
+
+// --- La boucle -------------------------------------------------------------------------------
 
 void CurrentThreadScheduler::block_on(TaskHeader* main) {
     std::optional<ContextGuard> context;
     try {
         context.emplace(this);
     } catch (...) {
-        main->cancel(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
+        main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
         throw;
     }
     spawn(main); // le contexte est installé : elle va directement dans la file locale
     drain_remote();
     while (!main->is_complete()) {
-        // 1. Exécuter un lot de tâches prêtes.
-        int budget = EVENT_INTERVAL;
-        while (budget-- > 0) {
+        // 1. Un lot de passages de tâches prêtes.
+        for (int budget = EVENT_INTERVAL; budget > 0 && !main->is_complete(); --budget) {
             TaskHeader* task = local_.pop();
             if (!task) {
                 break;
             }
-            bump(polls_, std::uint64_t{1});
+            batch_.incr_poll_count();
             task->run();
-            if (main->is_complete()) {
-                break;
-            }
         }
         if (main->is_complete()) {
             break;
         }
-        // 2. Ce qui vient des autres threads, puis les minuteries (en dormant si rien à faire).
+        // 2. Ce qui vient des autres threads, puis le pilote (en dormant si rien à faire).
         drain_remote();
+        batch_.submit(metrics_, local_.size());
         if (local_.empty()) {
             park();
             drain_remote();
         } else {
             driver_.park(/*may_block=*/false);
         }
-        local_depth_.store(local_.size(), std::memory_order_relaxed);
     }
-    local_depth_.store(local_.size(), std::memory_order_relaxed);
+    batch_.submit(metrics_, local_.size());
 }
+
+// --- L'arrêt ---------------------------------------------------------------------------------
 
 void CurrentThreadScheduler::shutdown() noexcept {
     {
         std::lock_guard lock(remote_mutex_);
-        if (closed_.exchange(true)) {
+        if (closed_.exchange(true)) { // sous le verrou : push_remote voit l'arrêt ou a fini
             return;
         }
     }
     // Le contexte du runtime reste en place pendant la destruction des tâches : leurs
     // destructeurs peuvent appeler spawn (annulé aussitôt), abort, désinscrire des minuteries...
     ContextGuard context(this, /*allow_nested=*/true);
-    TaskQueue arrived;
+    TaskQueue spawned;
     {
         std::lock_guard lock(remote_mutex_);
-        arrived.append(remote_);
+        spawned.append(remote_spawned_);
+        remote_woken_.clear(); // des tâches vivantes : la liste ci-dessous les a toutes
     }
-    while (TaskHeader* task = arrived.pop()) {
-        if (!task->owned) {
-            adopt(task);
+    while (TaskHeader* task = spawned.pop()) {
+        adopt(task);
+    }
+    // Les files ne possèdent pas de référence : les oublier suffit. Chaque tâche vivante est
+    // ensuite détruite à son point de suspension ; son annulation la retire de la liste
+    // (on_complete). Une tâche en cours d'exécution (arrêt demandé depuis l'une d'elles)
+    // s'annulera elle-même à la fin de son passage : on la retire seulement de la liste.
+    local_.clear();
+    while (TaskHeader* task = owned_head_) {
+        if (!task->shutdown() && task->owned) {
+            disown(task);
         }
     }
-    // La file ne possède pas de référence : l'oublier suffit. Chaque tâche vivante est ensuite
-    // détruite à son point de suspension ; `cancel` la retire de la liste (on_complete).
     local_.clear();
-    while (owned_head_) {
-        owned_head_->cancel();
-    }
-    local_.clear();
-    local_depth_.store(0, std::memory_order_relaxed);
+    batch_.submit(metrics_, 0);
 }
 
 RuntimeMetrics CurrentThreadScheduler::metrics() const {
     RuntimeMetrics m;
     m.workers = 1;
-    m.alive_tasks = alive_snapshot_.load(std::memory_order_relaxed);
-    m.spawned_tasks = spawned_.load(std::memory_order_relaxed);
-    m.polls = polls_.load(std::memory_order_relaxed);
-    m.unhandled_panics = unhandled_panics_.load(std::memory_order_relaxed);
-    m.remote_schedules = remote_schedules_.load(std::memory_order_relaxed);
-    m.local_queue_depth = local_depth_.load(std::memory_order_relaxed);
+    metrics_.read_into(m);
     {
         std::lock_guard lock(remote_mutex_);
-        m.remote_queue_depth = remote_.size();
+        m.remote_queue_depth = remote_spawned_.size() + remote_woken_.size();
     }
     if (on_runtime_thread()) {
+        // Sur le thread du runtime, les valeurs exactes (pas seulement le dernier lot publié).
+        batch_.add_unsubmitted(m);
         m.local_queue_depth = local_.size();
         m.timers = driver_.timer_count();
     }

@@ -44,22 +44,11 @@ ContextGuard::~ContextGuard() {
     tls_scheduler = previous_;
 }
 
-void prepare_launch(TaskHeader* cell) noexcept {
-    // Deux références : celle du runtime (jusqu'à la fin de la tâche) et celle du JoinHandle.
-    cell->refs.store(2, std::memory_order_relaxed);
-    cell->state.store(TaskHeader::SCHEDULED | TaskHeader::JOIN_INTEREST, std::memory_order_relaxed);
-}
-
-void launch(Scheduler& scheduler, TaskHeader* cell) noexcept {
-    prepare_launch(cell);
-    scheduler.spawn(cell);
-}
-
 } // namespace detail
 
 Handle Handle::current() {
     auto& scheduler = detail::require_current_scheduler("rt::Handle::current");
-    return Handle(scheduler.shared_from_this());
+    return Handle(detail::Ref<detail::Scheduler>(&scheduler));
 }
 
 Runtime Builder::build() const {
@@ -70,7 +59,7 @@ Runtime Builder::build() const {
                env && std::string_view(env) == "epoll") {
         kind = ReactorKind::Epoll;
     }
-    return Runtime(std::make_shared<detail::CurrentThreadScheduler>(kind));
+    return Runtime(detail::Ref<detail::Scheduler>::adopt(new detail::CurrentThreadScheduler(kind)));
 }
 
 } // namespace rt

@@ -12,11 +12,11 @@
 
 #include "mini_task.hpp"
 
-#include <rt/rt.hpp>
-
 #include <algorithm>
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -104,13 +104,57 @@ mini::Task<std::uintptr_t> sonde_mini(int n) {
     co_return std::min(plus_bas, adresse_pile());
 }
 
-// La même chaîne avec la Task du runtime, qui fait le transfert symétrique : elle dit si le
+// Une Task témoin, minimale et juste, qui fait le transfert symétrique : elle dit si le
 // compilateur, avec ces options, sait faire l'appel terminal dont le transfert a besoin.
-rt::Task<std::uintptr_t> sonde_rt(int n) {
+// (rt::Task ne peut plus servir de témoin : elle passe par un trampoline et ne consomme
+// jamais de pile, quel que soit le compilateur.)
+namespace temoin {
+template <class T>
+struct Task {
+    struct promise_type {
+        T valeur{};
+        std::coroutine_handle<> suite;
+        Task get_return_object() {
+            return Task{std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_always initial_suspend() noexcept { return {}; }
+        struct Fin {
+            bool await_ready() noexcept { return false; }
+            std::coroutine_handle<> await_suspend(std::coroutine_handle<promise_type> h) noexcept {
+                return h.promise().suite ? h.promise().suite : std::noop_coroutine();
+            }
+            void await_resume() noexcept {}
+        };
+        Fin final_suspend() noexcept { return {}; }
+        void return_value(T v) { valeur = v; }
+        void unhandled_exception() { std::terminate(); }
+    };
+    std::coroutine_handle<promise_type> h;
+    explicit Task(std::coroutine_handle<promise_type> c) : h(c) {}
+    Task(Task&& o) noexcept : h(std::exchange(o.h, {})) {}
+    ~Task() {
+        if (h) {
+            h.destroy();
+        }
+    }
+    bool await_ready() noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> appelant) noexcept {
+        h.promise().suite = appelant;
+        return h;
+    }
+    T await_resume() { return h.promise().valeur; }
+    T lancer() { // à la main : reprendre jusqu'à la fin (aucune suspension dans la sonde)
+        h.resume();
+        return h.promise().valeur;
+    }
+};
+} // namespace temoin
+
+temoin::Task<std::uintptr_t> sonde_temoin(int n) {
     if (n == 0) {
         co_return adresse_pile();
     }
-    const std::uintptr_t plus_bas = co_await sonde_rt(n - 1);
+    const std::uintptr_t plus_bas = co_await sonde_temoin(n - 1);
     co_return std::min(plus_bas, adresse_pile());
 }
 
@@ -244,15 +288,15 @@ BOOST_AUTO_TEST_CASE(mini_un_million_de_co_await_sans_debordement) {
         constexpr int niveaux = 4096;
         constexpr std::size_t tolerance = 32 * 1024;
         const std::size_t reference =
-            croissance_pile([](int n) { return rt::block_on(sonde_rt(n)); }, niveaux);
+            croissance_pile([](int n) { return sonde_temoin(n).lancer(); }, niveaux);
         const std::size_t mini_pile =
             croissance_pile([](int n) { return mini::sync_wait(sonde_mini(n)); }, niveaux);
         if (reference > tolerance) {
-            // Même rt::Task consomme de la pile : ce compilateur, avec ces options, ne fait pas
-            // l'appel terminal (GCC sans -foptimize-sibling-calls, ou avec AddressSanitizer).
-            // Un million de niveaux planterait quelle que soit votre Task : on s'arrête là.
+            // Même la Task témoin consomme de la pile : ce compilateur, avec ces options, ne
+            // fait pas l'appel terminal (GCC sans -foptimize-sibling-calls, ou avec
+            // AddressSanitizer). Un million de niveaux planterait quelle que soit votre Task.
             BOOST_TEST_MESSAGE("Transfert symétrique non garanti par ce compilateur avec ces "
-                               "options (rt::Task elle-même consomme "
+                               "options (la Task témoin elle-même consomme "
                                << reference << " octets de pile pour " << niveaux
                                << " niveaux) : chaîne d'un million non testée.");
             BOOST_TEST(mini::sync_wait(profondeur(niveaux)) == niveaux);
@@ -261,7 +305,7 @@ BOOST_AUTO_TEST_CASE(mini_un_million_de_co_await_sans_debordement) {
         if (mini_pile > tolerance) {
             BOOST_FAIL("la pile grandit de "
                        << mini_pile << " octets pour " << niveaux
-                       << " co_await imbriqués (rt::Task : " << reference
+                       << " co_await imbriqués (Task témoin : " << reference
                        << ") : un million ferait déborder la pile. Pas de .resume() dans "
                           "await_suspend : renvoyez le handle à reprendre (étapes 4 et 6)");
         }

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/chien_de_garde.hpp>
 #include <support/sentinelle.hpp>
 
 #include <atomic>
@@ -148,4 +149,45 @@ BOOST_AUTO_TEST_CASE(reveil_d_une_branche_depuis_un_autre_thread) {
     }());
     arret = true;
     autre.join();
+}
+
+// --- Régressions : un réveil ne termine que la suspension pour laquelle il a été émis -------
+
+BOOST_AUTO_TEST_CASE(reveil_de_branche_ne_reprend_pas_la_suspension_suivante) {
+    // Une branche qui cède la main réveille la tâche parente pendant que celle-ci exécute les
+    // branches. Ce réveil ne doit pas terminer la suspension suivante de la parente : le
+    // sleep qui suit le select durerait 0 ms.
+    rt::block_on([]() -> rt::Task<void> {
+        auto cede_puis_rend = []() -> rt::Task<int> {
+            co_await rt::task::yield_now();
+            co_return 1;
+        };
+        auto r = co_await rt::select(cede_puis_rend(), rt::time::sleep(1h));
+        BOOST_TEST(r.index() == 0u);
+        const auto debut = std::chrono::steady_clock::now();
+        co_await rt::time::sleep(30ms);
+        BOOST_TEST((std::chrono::steady_clock::now() - debut >= 30ms));
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(branche_qui_cede_sans_fin_ne_bloque_pas_le_runtime) {
+    // select(boucle de yield_now, sleep(10ms)) : la parente doit rendre la main au
+    // planificateur entre deux tours, sinon ni les minuteries ni les autres tâches ne tournent.
+    support::ChienDeGarde garde(10s, "select(boucle de yield_now, sleep) ne rend jamais la main");
+    rt::block_on([]() -> rt::Task<void> {
+        bool autre_tache = false;
+        auto h = rt::spawn([&autre_tache]() -> rt::Task<void> {
+            autre_tache = true;
+            co_return;
+        });
+        auto boucle = []() -> rt::Task<void> {
+            for (;;) {
+                co_await rt::task::yield_now();
+            }
+        };
+        auto r = co_await rt::select(boucle(), rt::time::sleep(10ms));
+        BOOST_TEST(r.index() == 1u);
+        BOOST_TEST(autre_tache);
+        co_await h;
+    }());
 }

@@ -6,6 +6,7 @@
 #include <support/sentinelle.hpp>
 
 #include <memory>
+#include <stdexcept>
 
 using namespace std::chrono_literals;
 
@@ -89,4 +90,28 @@ BOOST_AUTO_TEST_CASE(tache_qui_attend_une_autre_a_l_arret) {
         }());
     }
     BOOST_TEST(*vivants == 0);
+}
+
+namespace {
+/// Un objet dont le destructeur lève une exception (déconseillé, mais il faut y survivre).
+struct DestructeurQuiLeve {
+    ~DestructeurQuiLeve() noexcept(false) { throw std::runtime_error("destructeur en échec"); }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(exception_d_un_destructeur_pendant_l_annulation_signalee) {
+    // abort() détruit la trame à son point de suspension ; une exception levée par un
+    // destructeur ne doit pas disparaître en silence : elle est signalée et comptée.
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<void> {
+            DestructeurQuiLeve d;
+            co_await rt::time::sleep(1h);
+        });
+        co_await rt::task::yield_now(); // la tâche démarre et s'endort
+        h.abort();
+        auto r = co_await h;
+        BOOST_TEST(!r.has_value());
+        BOOST_TEST(r.error().is_cancelled());
+        BOOST_TEST(rt::Handle::current().metrics().unhandled_panics == 1u);
+    }());
 }

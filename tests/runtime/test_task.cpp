@@ -137,3 +137,37 @@ BOOST_AUTO_TEST_CASE(result_comme_en_rust) {
     BOOST_CHECK_THROW(ko.value(), rt::JoinError);
     BOOST_CHECK_THROW((void)ok.error(), std::logic_error);
 }
+
+namespace {
+rt::Task<int> immediate(int i) {
+    co_return i;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(un_million_de_co_await_immediats_sans_pile) {
+    // Une tâche qui se termine sans attendre ne doit pas faire grandir la pile de l'attendeur,
+    // même quand le compilateur ne fait pas de l'appel du transfert symétrique un appel
+    // terminal (g++ sans -O2, ou sous AddressSanitizer).
+    long somme = rt::block_on([]() -> rt::Task<long> {
+        long s = 0;
+        for (int i = 0; i < 1'000'000; ++i) {
+            s += co_await immediate(i & 1);
+        }
+        co_return s;
+    }());
+    BOOST_TEST(somme == 500'000);
+}
+
+BOOST_AUTO_TEST_CASE(second_co_await_sur_une_task_refuse) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto t = quarante_deux();
+        BOOST_TEST(co_await t == 42);
+        BOOST_CHECK_THROW((void)co_await t, std::logic_error);
+        rt::Task<int> vide;
+        BOOST_CHECK_THROW((void)co_await vide, std::logic_error);
+        auto u = quarante_deux();
+        auto v = std::move(u);
+        BOOST_CHECK_THROW((void)co_await u, std::logic_error);
+        BOOST_TEST(co_await v == 42);
+    }());
+}

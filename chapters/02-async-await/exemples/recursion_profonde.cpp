@@ -4,9 +4,11 @@
 //
 // Chaque niveau attend le suivant : une récursion ordinaire d'un million d'appels ferait
 // déborder la pile de 8 Mio. Ici, les trames des coroutines sont sur le tas, et chaque saut
-// d'une coroutine à l'autre (au démarrage de l'enfant, puis au retour vers le parent) est un
-// *transfert symétrique* : await_suspend renvoie le handle à reprendre, et le compilateur y
-// saute par un appel terminal. La pile du thread reste de la même hauteur à tout niveau.
+// d'une coroutine à l'autre (au démarrage de l'enfant, puis au retour vers le parent) repasse
+// par le *trampoline* de rt (resume_on_trampoline, dans rt/task.hpp) au lieu d'empiler un
+// appel : la pile du thread reste de la même hauteur à tout niveau, quels que soient le
+// compilateur et ses options (le transfert symétrique, lui, a besoin que le compilateur en
+// fasse un appel terminal).
 #include <rt/rt.hpp>
 
 #include <algorithm>
@@ -54,18 +56,16 @@ int main(int argc, char** argv) {
     std::fflush(stdout); // visible même si la suite devait mal tourner
 
     if (croissance > 16 * 1024) {
-        // GCC ne fait l'appel terminal qu'avec -foptimize-sibling-calls, et jamais sous
-        // AddressSanitizer : sans lui, chaque niveau empile un resume() et un million de
-        // niveaux planteraient. On le montre sans planter : on garde 256 Kio de pile au plus.
+        // Ne devrait jamais arriver avec rt (le trampoline ne dépend pas du compilateur) :
+        // si c'était le cas, on le dirait au lieu de planter, en gardant 256 Kio de pile.
         const long par_niveau = std::max(croissance / 1000, 1L);
         const int sans_risque =
             static_cast<int>(std::clamp(256L * 1024 / par_niveau, 10L, 10'000L));
-        std::printf("Ce compilateur, avec ces options, ne fait pas de transfert symétrique :\n"
-                    "environ %ld octets de pile par niveau. On se limite à %d niveaux.\n",
+        std::printf("La pile grandit d'environ %ld octets par niveau : on se limite à %d.\n",
                     par_niveau, sans_risque);
         niveaux = std::min(niveaux, sans_risque);
     } else {
-        std::printf("La pile ne grandit pas : chaque co_await est un transfert symétrique.\n");
+        std::printf("La pile ne grandit pas : chaque saut repasse par le trampoline de rt.\n");
     }
 
     // 2. La chaîne complète.

@@ -3,7 +3,9 @@
 /// \brief `rt::JoinHandle<T>` et la cellule d'une tâche lancée (`detail::JoinCell<T>`).
 
 #include <coroutine>
+#include <cstdint>
 #include <exception>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -52,12 +54,14 @@ protected:
         root_ = std::move(root);
         resume_point = root_.handle();
     }
+    /// \brief Détruit la coroutine racine si elle existe encore.
+    void reset_root() noexcept { root_.reset(); }
     /// \brief Ce qui doit vivre aussi longtemps que la coroutine (la lambda de `spawn`).
     virtual void drop_callable() noexcept {}
 
 private:
-    bool resume_coroutine() override {
-        resume_point.resume();
+    bool resume_coroutine() noexcept override {
+        resume_on_trampoline(this->resume_point);
         return root_.done();
     }
     void destroy_coroutine() noexcept override {
@@ -93,7 +97,7 @@ private:
 template <class T>
 class TaskCell final : public JoinCell<T> {
 public:
-    TaskCell(Scheduler* scheduler, Task<T> task) : JoinCell<T>(scheduler) {
+    TaskCell(TaskScheduler* scheduler, Task<T> task) : JoinCell<T>(scheduler) {
         this->set_root(std::move(task));
     }
 };
@@ -108,16 +112,41 @@ public:
 template <class T, class F>
 class CallableCell final : public JoinCell<T> {
 public:
+    /// \brief Déplace `callable` dans la cellule et crée la coroutine.
     template <class G>
-    CallableCell(Scheduler* scheduler, G&& callable) : JoinCell<T>(scheduler) {
-        callable_.emplace(std::forward<G>(callable));
-        this->set_root((*callable_)());
+    CallableCell(TaskScheduler* scheduler, G&& callable) : JoinCell<T>(scheduler) {
+        ::new (static_cast<void*>(storage_)) F(std::forward<G>(callable));
+        alive_ = true;
+        try {
+            this->set_root(this->callable()());
+        } catch (...) {
+            drop_callable();
+            throw;
+        }
+    }
+    /// \brief La coroutine d'abord (elle utilise les captures), puis les captures.
+    ~CallableCell() override {
+        this->reset_root();
+        drop_callable();
     }
 
 private:
-    void drop_callable() noexcept override { callable_.reset(); }
+    F& callable() noexcept { return *std::launder(reinterpret_cast<F*>(storage_)); }
+    /// Les captures sont détruites avec la coroutine (fin ou annulation). Un destructeur de
+    /// capture qui lève ne doit pas terminer le processus : l'exception est signalée.
+    void drop_callable() noexcept override {
+        if (!std::exchange(alive_, false)) {
+            return;
+        }
+        try {
+            callable().~F();
+        } catch (...) {
+            report_exception_during_destroy(std::current_exception());
+        }
+    }
 
-    std::optional<F> callable_;
+    alignas(F) unsigned char storage_[sizeof(F)];
+    bool alive_ = false;
 };
 
 } // namespace detail
@@ -131,6 +160,9 @@ private:
 ///   tourner (c'est le « fire and forget »). Seul `abort()` annule.
 ///
 /// Déplaçable, non copiable (comme en Rust).
+template <class T>
+class JoinSet;
+
 template <class T>
 class [[nodiscard]] JoinHandle {
 public:
@@ -190,9 +222,14 @@ public:
         /// suspension) si la tâche s'est terminée entre-temps.
         bool await_suspend(std::coroutine_handle<> caller) {
             auto& me = detail::require_current_task("co_await sur un JoinHandle");
-            // Faux : la tâche s'est terminée entre-temps, on continue sans suspendre.
-            registered_ = cell_->set_join_waker(me.suspend_at(caller));
-            return registered_;
+            const std::uint64_t epoch = me.begin_suspend(caller);
+            registered_ = cell_->set_join_waker(detail::Waker(&me, epoch));
+            if (registered_) {
+                return true;
+            }
+            // Terminée entre-temps : personne n'a reçu notre réveil, on renonce à la
+            // suspension et on continue sans suspendre.
+            return !me.abandon_suspend(epoch);
         }
         /// \brief Le résultat de la tâche : sa valeur, ou la `JoinError` (panique, annulation).
         Result<T, JoinError> await_resume() {
@@ -215,6 +252,14 @@ public:
     Result<T, JoinError> take_finished() { return require_cell()->take_output(); }
 
 private:
+    template <class>
+    friend class JoinSet;
+    /// Fait réveiller `waker` à la fin de la tâche, à la place d'un `co_await` (JoinSet).
+    /// Faux si elle est déjà terminée.
+    bool set_join_waker(detail::Waker waker) noexcept {
+        return cell_->set_join_waker(std::move(waker));
+    }
+
     detail::JoinCell<T>* require_cell() const {
         if (!cell_) {
             throw std::logic_error("co_await sur un JoinHandle vide (déplacé ou par défaut)");

@@ -10,12 +10,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
 
+#include "rt/detail/frame_allocator.hpp"
 #include "rt/detail/task_header.hpp"
+#include "rt/detail/waker.hpp"
 #include "rt/join_error.hpp"
 #include "rt/join_handle.hpp"
 #include "rt/result.hpp"
@@ -29,14 +30,16 @@ namespace detail {
 /// \brief L'état partagé entre un `JoinSet` et ses tâches : qui a fini, et qui attend.
 ///
 /// Partagé (`shared_ptr`) parce qu'une tâche peut finir après la destruction de l'ensemble
-/// (elle a été annulée, mais l'annulation est asynchrone).
+/// (elle a été annulée, mais l'annulation est asynchrone). `notify` alloue au plus une case
+/// de `finished` : une file qui ne peut pas grandir (mémoire épuisée) termine le processus,
+/// comme toute allocation impossible dans un destructeur.
 struct JoinSetShared {
     std::mutex mutex;
     std::deque<std::uint64_t> finished; ///< numéros des tâches terminées, dans l'ordre
     Waker waiter;                       ///< la tâche qui attend dans join_next(), s'il y en a
 
     /// \brief Une tâche vient de finir : la noter et réveiller celui qui attend.
-    void notify(std::uint64_t id) {
+    void notify(std::uint64_t id) noexcept {
         Waker to_wake;
         {
             std::lock_guard lock(mutex);
@@ -57,27 +60,27 @@ struct JoinSetShared {
     }
 };
 
-/// \brief Capturé par la lambda de chaque tâche de l'ensemble : quand la lambda est détruite
-/// (la tâche a fini, a paniqué, ou a été annulée — même avant d'avoir démarré), il prévient
-/// l'ensemble. C'est la lambda, pas la coroutine, qui le porte : une tâche annulée avant son
-/// premier passage n'a jamais exécuté une ligne de sa coroutine.
-class JoinSetNotifier {
+/// \brief Ce que réveille la fin d'une tâche de l'ensemble : son numéro rejoint la liste
+/// des tâches terminées, et celui qui attend dans `join_next` est réveillé.
+///
+/// Inscrit comme réveil de l'attendeur de la tâche (comme le `Waker` d'un `co_await
+/// handle`) : la tâche ne le réveille qu'**après** avoir publié son résultat. `join_next` ne
+/// trouve donc jamais une tâche « finie » dont le résultat n'est pas encore là.
+class JoinSetEntry final : public Wakeable {
 public:
-    JoinSetNotifier(std::shared_ptr<JoinSetShared> shared, std::uint64_t id)
+    /// \brief L'entrée de la tâche numéro `id` de l'ensemble `shared`.
+    JoinSetEntry(std::shared_ptr<JoinSetShared> shared, std::uint64_t id) noexcept
         : shared_(std::move(shared)), id_(id) {}
-    JoinSetNotifier(JoinSetNotifier&& other) noexcept
-        : shared_(std::move(other.shared_)), id_(other.id_) {}
-    JoinSetNotifier(const JoinSetNotifier&) = delete;
-    JoinSetNotifier& operator=(const JoinSetNotifier&) = delete;
-    JoinSetNotifier& operator=(JoinSetNotifier&&) = delete;
-    ~JoinSetNotifier() {
-        if (shared_) {
-            shared_->notify(id_);
-        }
-    }
+    /// \brief La tâche a publié son résultat (l'époque ne sert pas : un seul réveil).
+    void wake_at(std::uint64_t) noexcept override { shared_->notify(id_); }
+
+    /// \brief Les entrées passent par le cache d'allocation des trames.
+    static void* operator new(std::size_t size) { return frame_allocate(size); }
+    /// \copydoc operator new
+    static void operator delete(void* p, std::size_t size) noexcept { frame_deallocate(p, size); }
 
 private:
-    std::shared_ptr<JoinSetShared> shared_;
+    std::shared_ptr<JoinSetShared> shared_; // partagé : la tâche peut finir après l'ensemble
     std::uint64_t id_;
 };
 
@@ -123,18 +126,9 @@ public:
     /// \brief Lance une lambda-coroutine dans l'ensemble (sur le runtime courant).
     template <class F>
     requires detail::TaskFactory<F> && std::is_same_v<detail::factory_value_t<F>, T>
-    void spawn(F&& factory) {
-        const std::uint64_t id = next_id_++;
-        auto wrapper = [notifier = detail::JoinSetNotifier(shared_, id),
-                        factory = std::forward<F>(factory)]() mutable -> Task<T> {
-            co_return co_await factory();
-        };
-        handles_.emplace(id, rt::spawn(std::move(wrapper)));
-    }
+    void spawn(F&& factory) { watch(rt::spawn(std::forward<F>(factory))); }
     /// \brief Lance une coroutine déjà créée dans l'ensemble.
-    void spawn(Task<T> task) {
-        spawn([task = std::move(task)]() mutable -> Task<T> { return std::move(task); });
-    }
+    void spawn(Task<T> task) { watch(rt::spawn(std::move(task))); }
 
     /// \brief L'awaitable de `join_next` : rend le résultat de la prochaine tâche terminée.
     ///
@@ -158,10 +152,23 @@ public:
                 return false;
             }
             set_.shared_->waiter = me.suspend_at(caller);
+            waiting_ = true;
             return true;
         }
+        /// \brief Abandonné pendant l'attente (`select`, `timeout`) : plus rien à réveiller.
+        ~JoinNext() {
+            if (waiting_) {
+                std::lock_guard lock(set_.shared_->mutex);
+                set_.shared_->waiter = detail::Waker();
+            }
+        }
+        /// \brief Déplaçable tant qu'il n'attend pas (pour un `select` ou un `timeout`).
+        JoinNext(JoinNext&& other) noexcept : set_(other.set_), result_(std::move(other.result_)) {}
+        JoinNext(const JoinNext&) = delete;
+        JoinNext& operator=(const JoinNext&) = delete;
         /// \brief Le résultat de la tâche terminée, ou `std::nullopt` si l'ensemble était vide.
         std::optional<Result<T, JoinError>> await_resume() {
+            waiting_ = false;
             if (!result_ && !set_.handles_.empty()) {
                 take_one(); // réveillé par une fin : il y en a une
             }
@@ -178,18 +185,15 @@ public:
             auto it = set_.handles_.find(*id);
             JoinHandle<T> handle = std::move(it->second);
             set_.handles_.erase(it);
-            // La lambda (et son notificateur) est détruite juste avant que la tâche publie
-            // son résultat. Sur le runtime current_thread, c'est fait avant que nous
-            // reprenions ; sur un runtime multi-thread, l'écart est de quelques instructions.
-            while (!handle.is_finished()) {
-                std::this_thread::yield();
-            }
+            // Le numéro n'arrive dans `finished` qu'après la publication du résultat
+            // (JoinSetEntry est réveillé par la fin de la tâche) : il est là.
             result_.emplace(handle.take_finished());
             return true;
         }
 
         JoinSet& set_;
         std::optional<Result<T, JoinError>> result_;
+        bool waiting_ = false; ///< inscrit comme attendeur dans l'état partagé
     };
 
     /// \brief Attend la prochaine tâche terminée et rend son résultat ; `std::nullopt` si
@@ -209,6 +213,17 @@ public:
     [[nodiscard]] bool is_empty() const noexcept { return handles_.empty(); }
 
 private:
+    /// Garde le handle et fait réveiller l'ensemble quand la tâche aura publié son résultat.
+    void watch(JoinHandle<T> handle) {
+        const std::uint64_t id = next_id_++;
+        auto* entry = new detail::JoinSetEntry(shared_, id);
+        if (!handle.set_join_waker(detail::Waker(entry, 0))) {
+            shared_->notify(id); // déjà terminée (multi-thread) : elle ne réveillera personne
+        }
+        entry->release(); // le Waker inscrit tient sa propre référence
+        handles_.emplace(id, std::move(handle));
+    }
+
     std::shared_ptr<detail::JoinSetShared> shared_ = std::make_shared<detail::JoinSetShared>();
     std::unordered_map<std::uint64_t, JoinHandle<T>> handles_;
     std::uint64_t next_id_ = 0;

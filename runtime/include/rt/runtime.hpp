@@ -4,7 +4,6 @@
 
 #include <concepts>
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -33,27 +32,24 @@ using factory_value_t = typename std::invoke_result_t<std::decay_t<F>&>::value_t
 
 /// \brief Le planificateur du thread courant, ou lève `std::logic_error` (message en français).
 Scheduler& require_current_scheduler(const char* what);
-/// \brief Donne à une cellule neuve son état initial : deux références (le runtime et le
-/// `JoinHandle`), en file (SCHEDULED) et attendue (JOIN_INTEREST).
-void prepare_launch(TaskHeader* cell) noexcept;
-/// \brief Prépare une cellule neuve et la confie au planificateur.
-void launch(Scheduler& scheduler, TaskHeader* cell) noexcept;
 
 /// \brief Lance une lambda-coroutine sur `scheduler` : la lambda est déplacée dans la cellule.
 template <class F>
 requires TaskFactory<F> JoinHandle<factory_value_t<F>> spawn_on(Scheduler& scheduler, F&& factory) {
     using T = factory_value_t<F>;
     auto* cell = new CallableCell<T, std::decay_t<F>>(&scheduler, std::forward<F>(factory));
-    launch(scheduler, cell);
-    return JoinHandle<T>(cell);
+    JoinHandle<T> handle(cell); // la référence du propriétaire ; le planificateur a l'autre
+    scheduler.spawn(cell);
+    return handle;
 }
 
 /// \brief Lance une coroutine déjà créée sur `scheduler`.
 template <class T>
 JoinHandle<T> spawn_on(Scheduler& scheduler, Task<T> task) {
     auto* cell = new TaskCell<T>(&scheduler, std::move(task));
-    launch(scheduler, cell);
-    return JoinHandle<T>(cell);
+    JoinHandle<T> handle(cell);
+    scheduler.spawn(cell);
+    return handle;
 }
 } // namespace detail
 
@@ -82,11 +78,11 @@ public:
 
     /// \brief Une poignée sur `scheduler` ; utilisez plutôt `Handle::current()` ou
     /// `Runtime::handle()`.
-    explicit Handle(std::shared_ptr<detail::Scheduler> scheduler) noexcept
+    explicit Handle(detail::Ref<detail::Scheduler> scheduler) noexcept
         : scheduler_(std::move(scheduler)) {}
 
 private:
-    std::shared_ptr<detail::Scheduler> scheduler_;
+    detail::Ref<detail::Scheduler> scheduler_;
 };
 
 /// \brief Un runtime : un planificateur, son pilote, et toutes les tâches qu'il possède.
@@ -104,7 +100,6 @@ public:
     T block_on(Task<T> task) {
         auto* cell = new detail::TaskCell<T>(scheduler_.get(), std::move(task));
         cell->counted = false; // la tâche principale n'est pas une tâche « lancée »
-        detail::prepare_launch(cell);
         JoinHandle<T> handle(cell);
         scheduler_->block_on(cell);
         auto result = cell->take_output();
@@ -141,10 +136,10 @@ public:
 
 private:
     friend class Builder;
-    explicit Runtime(std::shared_ptr<detail::Scheduler> scheduler) noexcept
+    explicit Runtime(detail::Ref<detail::Scheduler> scheduler) noexcept
         : scheduler_(std::move(scheduler)) {}
 
-    std::shared_ptr<detail::Scheduler> scheduler_;
+    detail::Ref<detail::Scheduler> scheduler_;
 };
 
 /// \brief Configure et construit un `Runtime` (comme `tokio::runtime::Builder`).

@@ -12,6 +12,7 @@
 #include <coroutine>
 #include <cstddef>
 #include <exception>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -25,45 +26,82 @@ class Task;
 
 namespace detail {
 
+/// \brief Signale une exception levée par un destructeur pendant la destruction d'une
+/// coroutine suspendue (annulation) : personne ne peut plus la recevoir.
+void report_exception_during_destroy(const std::exception_ptr& error) noexcept;
+
+/// \brief Vrai si la dernière destruction de trame a été interrompue par une exception
+/// (voir `Task::reset`).
+inline thread_local bool tls_destroy_interrupted = false;
+
+/// \brief Le prochain handle à reprendre sur ce thread, posé par un `co_await` ou une fin
+/// de `Task` juste avant de se suspendre (voir `resume_on_trampoline`).
+inline thread_local std::coroutine_handle<> tls_next_to_resume;
+
+/// \brief Reprend `h`, puis chaque coroutine que la précédente a désignée en se
+/// suspendant, jusqu'à ce qu'il n'y en ait plus : un **trampoline**.
+///
+/// Passer d'une coroutine à une autre (démarrer la `Task` attendue, revenir à l'attendeur)
+/// se fait en rendant la main ici, jamais par un appel imbriqué : la pile du thread garde la
+/// même hauteur quel que soit le nombre de `co_await` successifs ou imbriqués, **dans tous
+/// les builds**. Le transfert symétrique du standard (renvoyer le handle depuis
+/// `await_suspend`) promet la même chose, mais seulement si le compilateur en fait un appel
+/// terminal : g++ ne le fait qu'à partir de `-O2`, et jamais sous AddressSanitizer (voir la
+/// leçon 02). Le runtime reprend toutes ses coroutines par ici (`TaskHeader::run`).
+inline void resume_on_trampoline(std::coroutine_handle<> h) noexcept {
+    h.resume();
+    while (std::coroutine_handle<> next = std::exchange(tls_next_to_resume, {})) {
+        next.resume();
+    }
+}
+
 /// \brief Ce qui est commun aux promises de toutes les `Task<T>` : la continuation.
 ///
-/// La continuation est la coroutine qui attend cette tâche (`co_await task`). À la fin
-/// de la tâche, `final_suspend` la reprend par **transfert symétrique** : au lieu
-/// d'appeler `continuation.resume()` (ce qui empilerait un appel par niveau et ferait
-/// déborder la pile sur une longue chaîne), on *renvoie* le handle depuis
-/// `await_suspend`, et le compilateur saute directement dessus.
+/// La continuation est la coroutine qui attend cette tâche (`co_await task`). À la fin de
+/// la tâche, `final_suspend` la désigne au trampoline, qui la reprend : revenir de mille
+/// `co_await` imbriqués, ou d'un million de `co_await` successifs, ne consomme pas de pile.
 class PromiseBase {
 public:
     /// \brief Paresseuse : rien ne s'exécute avant le premier `co_await` (ou `spawn`).
     std::suspend_always initial_suspend() const noexcept { return {}; }
 
-    /// \brief L'awaiter de fin : reprend la continuation, ou rend la main si personne n'attend.
+    /// \brief L'awaiter de fin : fait reprendre l'attendeur par le trampoline.
     struct FinalAwaiter {
         bool await_ready() const noexcept { return false; }
         template <class Promise>
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-            // Transfert symétrique : la coroutine qui nous attend reprend sans empiler.
-            if (auto next = self.promise().continuation_) {
-                return next;
+        void await_suspend(std::coroutine_handle<Promise> self) noexcept {
+            // Tâche racine (lancée par le planificateur) : pas de continuation, le
+            // planificateur verra que la coroutine est terminée (`done()`). Trame en cours de
+            // destruction (voir `Task::reset`) : personne à reprendre.
+            PromiseBase& p = self.promise();
+            if (!p.destroying_) {
+                tls_next_to_resume = p.continuation_;
             }
-            // Tâche racine (lancée par le planificateur) : on rend la main au planificateur,
-            // qui verra que la coroutine est terminée (`done()`).
-            return std::noop_coroutine();
         }
         void await_resume() const noexcept {}
     };
     FinalAwaiter final_suspend() const noexcept { return {}; }
 
-    /// \brief Qui reprendre à la fin (nul pour une tâche racine).
+    /// \brief Qui reprendre à la fin (nul pour une tâche racine) ; marque la tâche démarrée.
     void set_continuation(std::coroutine_handle<> c) noexcept { continuation_ = c; }
+    /// \brief Vrai si un `co_await` a déjà démarré cette tâche.
+    [[nodiscard]] bool started() const noexcept { return static_cast<bool>(continuation_); }
+    /// \brief La trame va être détruite avant sa fin (annulation) : une exception levée par
+    /// un destructeur ne pourra plus être rendue à personne, elle sera signalée.
+    void begin_destroy() noexcept { destroying_ = true; }
 
     /// \brief Les trames sont allouées par un cache par thread : `spawn` en alloue beaucoup.
     static void* operator new(std::size_t size) { return frame_allocate(size); }
     /// \copydoc operator new
     static void operator delete(void* p, std::size_t size) noexcept { frame_deallocate(p, size); }
 
+protected:
+    /// \brief Vrai pendant la destruction d'une trame inachevée.
+    [[nodiscard]] bool destroying() const noexcept { return destroying_; }
+
 private:
     std::coroutine_handle<> continuation_;
+    bool destroying_ = false;
 };
 
 /// \brief Promise d'une `Task<T>` : stocke la valeur ou l'exception.
@@ -78,7 +116,15 @@ public:
         result_.template emplace<1>(std::forward<U>(value));
     }
     /// \brief Une exception qui s'échappe du corps est gardée, puis relancée chez l'appelant.
-    void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
+    /// Pendant une destruction (annulation), elle vient d'un destructeur : signalée.
+    void unhandled_exception() noexcept {
+        if (destroying()) {
+            report_exception_during_destroy(std::current_exception());
+            tls_destroy_interrupted = true;
+            return;
+        }
+        result_.template emplace<2>(std::current_exception());
+    }
 
     /// \brief Le résultat : la valeur (déplacée) ou l'exception relancée.
     T take_result() {
@@ -98,7 +144,15 @@ class Promise<void> : public PromiseBase {
 public:
     Task<void> get_return_object() noexcept;
     void return_void() noexcept {}
-    void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+    /// \brief Comme pour `Promise<T>` : gardée, ou signalée pendant une destruction.
+    void unhandled_exception() noexcept {
+        if (destroying()) {
+            report_exception_during_destroy(std::current_exception());
+            tls_destroy_interrupted = true;
+            return;
+        }
+        exception_ = std::current_exception();
+    }
     void take_result() {
         if (exception_) {
             std::rethrow_exception(exception_);
@@ -120,7 +174,10 @@ private:
 ///   une tâche suspendue exécute les destructeurs de ses variables locales : c'est ainsi que
 ///   l'annulation fonctionne en C++ (l'équivalent du `Drop` de Rust).
 /// - **Exceptions** : une exception qui s'échappe du corps est relancée par `co_await`.
-/// - **Transfert symétrique** : attendre une tâche, puis en revenir, ne consomme pas de pile.
+/// - **Pile constante** : attendre une tâche, puis en revenir, ne consomme pas de pile, quel
+///   que soit le compilateur et ses options (le trampoline, `resume_on_trampoline`).
+/// - **Une seule fois** : une `Task` s'attend une fois ; un second `co_await` (ou sur une
+///   tâche vide) lève `std::logic_error`.
 ///
 /// Piège (CP.53) : une coroutine qui prend ses paramètres par référence garde la référence,
 /// pas la valeur. Si l'argument est un temporaire, il est détruit avant que la coroutine
@@ -154,18 +211,30 @@ public:
     /// \brief Détruit la coroutine si elle existe (c'est ainsi qu'on annule, voir `reset()`).
     ~Task() { reset(); }
 
-    /// \brief L'awaiter de `co_await task` : démarre la tâche et suspend l'appelant.
+    /// \brief L'awaiter de `co_await task` : démarre la tâche et suspend l'appelant si besoin.
     struct Awaiter {
         /// \brief La coroutine de la tâche attendue.
         handle_type handle;
 
-        /// \brief Toujours faux : la tâche est paresseuse, il faut suspendre l'appelant pour
-        /// la démarrer.
-        bool await_ready() const noexcept { return false; }
-        /// Retient l'appelant comme continuation, puis saute dans la tâche (transfert symétrique).
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
+        /// \brief Faux : la tâche est paresseuse, on la démarre dans `await_suspend`. Lève
+        /// `std::logic_error` si la tâche est vide ou a déjà été attendue (reprendre une
+        /// coroutine terminée serait un comportement indéfini).
+        bool await_ready() const {
+            if (!handle) {
+                throw std::logic_error("co_await sur une rt::Task vide (déplacée, ou construite "
+                                       "par défaut)");
+            }
+            if (handle.done() || handle.promise().started()) {
+                throw std::logic_error("co_await sur une rt::Task déjà attendue : une Task ne "
+                                       "s'attend qu'une fois");
+            }
+            return false;
+        }
+        /// Retient l'appelant comme continuation, puis le suspend en désignant la tâche au
+        /// trampoline, qui la démarre aussitôt (sans appel imbriqué).
+        void await_suspend(std::coroutine_handle<> caller) noexcept {
             handle.promise().set_continuation(caller);
-            return handle;
+            detail::tls_next_to_resume = handle;
         }
         /// La valeur de `co_return`, ou l'exception relancée.
         T await_resume() { return handle.promise().take_result(); }
@@ -183,9 +252,19 @@ public:
     /// \brief Le handle brut de la coroutine (pour le planificateur).
     [[nodiscard]] handle_type handle() const noexcept { return handle_; }
     /// \brief Détruit la coroutine (et tout ce qu'elle attend) si elle existe.
+    ///
+    /// Un destructeur qui lève pendant la destruction d'une trame suspendue : g++ comme clang
+    /// passent alors par `unhandled_exception` (qui la signale), puis s'arrêtent au point de
+    /// suspension final **sans libérer la trame**. On la détruit une seconde fois, depuis ce
+    /// point : la promise et la trame sont libérées (testé sous AddressSanitizer).
     void reset() noexcept {
-        if (handle_) {
-            std::exchange(handle_, {}).destroy();
+        if (auto h = std::exchange(handle_, {})) {
+            h.promise().begin_destroy();
+            const bool outer = std::exchange(detail::tls_destroy_interrupted, false);
+            h.destroy();
+            if (std::exchange(detail::tls_destroy_interrupted, outer)) {
+                h.destroy();
+            }
         }
     }
 

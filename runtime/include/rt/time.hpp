@@ -9,10 +9,10 @@
 #include <utility>
 
 #include "rt/detail/awaitable_traits.hpp"
-#include "rt/detail/scheduler.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/timer_heap.hpp"
 #include "rt/result.hpp"
+#include "rt/select.hpp"
 #include "rt/task.hpp"
 
 namespace rt::time {
@@ -83,78 +83,30 @@ public:
     Elapsed() : std::runtime_error("délai dépassé") {}
 };
 
-/// \brief L'awaitable rendu par `timeout` (voir `rt::time::timeout`).
-template <class A>
-class Timeout {
-public:
-    /// \brief Le type produit par l'opération attendue.
-    using value_type = detail::await_result_t<A>;
-
-    /// \brief Garde l'opération (ou une référence si c'est une lvalue) ; rien ne démarre
-    /// avant le `co_await`.
-    Timeout(Instant deadline, A&& awaitable) noexcept(std::is_nothrow_constructible_v<A, A&&>)
-        : awaitable_(std::forward<A>(awaitable)) {
-        entry_.deadline = deadline;
-    }
-    /// \brief Déplaçable tant qu'il n'a pas démarré (pour être rangé, dans un `select` par
-    /// exemple) ; une fois la minuterie inscrite, il ne bouge plus.
-    Timeout(Timeout&& other) noexcept(std::is_nothrow_constructible_v<A, A&&>)
-        : awaitable_(std::forward<A>(other.awaitable_)) {
-        entry_.deadline = other.entry_.deadline;
-    }
-    Timeout(const Timeout&) = delete;
-    Timeout& operator=(const Timeout&) = delete;
-    /// \brief Désinscrit la minuterie si l'attente est abandonnée.
-    ~Timeout() { detail::deregister_timer(entry_); }
-
-    /// \brief Toujours faux : il faut suspendre pour démarrer l'opération et la minuterie.
-    bool await_ready() const noexcept { return false; }
-    /// Démarre l'opération dans une petite coroutine intérieure et arme la minuterie.
-    /// Si l'opération finit d'abord, elle reprend `caller` normalement ; si l'échéance tombe
-    /// d'abord, le pilote reprend directement `caller` (redirection), et `await_resume`
-    /// détruit l'opération inachevée.
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) {
-        auto& task = detail::require_current_task("rt::time::timeout");
-        inner_ = run_inner(std::forward<A>(awaitable_));
-        inner_.handle().promise().set_continuation(caller);
-        entry_.redirect = caller;
-        detail::register_timer(entry_, task);
-        return inner_.handle();
-    }
-    /// La valeur de l'opération, ou `Elapsed` si l'échéance est tombée avant.
-    Result<value_type, Elapsed> await_resume() {
-        detail::deregister_timer(entry_);
-        if (!inner_.done()) {
-            // Délai écoulé : l'opération est détruite à son point de suspension. Si c'était
-            // l'attente d'un JoinHandle, la tâche attendue, elle, continue (détachée).
-            inner_.reset();
-            return Elapsed();
-        }
-
-        if constexpr (std::is_void_v<value_type>) {
-            inner_.handle().promise().take_result();
-            return {};
-        } else {
-            return inner_.handle().promise().take_result();
-        }
-    }
-
-private:
-    // Par valeur pour une rvalue : l'opération est déplacée dans la coroutine intérieure et
-    // meurt avec elle quand le délai s'écoule. Par référence pour une lvalue (un JoinHandle).
-    static Task<value_type> run_inner(A awaitable) {
-        co_return co_await static_cast<A&&>(awaitable);
-    }
-
-    A awaitable_; // une référence si l'appelant a passé une lvalue (ex. un JoinHandle nommé)
-    Task<value_type> inner_;
-    detail::TimerEntry entry_;
-};
-
-/// \brief Attend `awaitable` au plus pendant `d` : rend `Result<T, Elapsed>`.
+/// \brief `timeout` est un `select` à deux branches : l'opération d'abord, puis le délai
+/// (l'ordre de tokio : son `Timeout` interroge la valeur, puis le délai). Si le délai gagne,
+/// l'opération est abandonnée à son point de suspension, comme toute branche perdante.
 ///
-/// Si le délai s'écoule, l'opération est **abandonnée** (détruite à son point de suspension),
-/// exactement comme tokio abandonne la future. Attention : si l'opération est l'attente d'un
+/// `A` est une valeur (l'opération est déplacée ici et meurt avec ce `timeout`) ou une
+/// référence de lvalue (seulement un `JoinHandle`, voir `abandonable_v`).
+template <class A>
+Task<Result<detail::await_result_t<A&&>, Elapsed>> timeout_impl(Instant deadline, A awaitable) {
+    using T = detail::await_result_t<A&&>;
+    auto gagnant = co_await rt::select(static_cast<A&&>(awaitable), sleep_until(deadline));
+    if (gagnant.index() == 1) {
+        co_return Elapsed();
+    }
+    if constexpr (std::is_void_v<T>) {
+        co_return Result<void, Elapsed>();
+    } else {
+        co_return std::move(std::get<0>(gagnant));
+    }
+}
+/// \brief Attend `awaitable` au plus pendant `d` : rend (une `Task` de) `Result<T, Elapsed>`.
+///
+/// C'est un `select` de l'opération et d'un `sleep` : si le délai s'écoule, l'opération est
+/// **abandonnée** (détruite à son point de suspension), exactement comme tokio abandonne la
+/// future. Attention : si l'opération est l'attente d'un
 /// `JoinHandle`, abandonner l'attente n'annule pas la tâche, qui continue de tourner
 /// (détachée si le handle était passé par valeur). Pour l'arrêter : `handle.abort()`.
 /// \code
@@ -162,20 +114,20 @@ private:
 /// if (!r) handle.abort();                             // annuler pour de bon
 /// \endcode
 template <class Rep, class Period, class A>
-Timeout<A> timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
+auto timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
     static_assert(detail::abandonable_v<A>,
                   "timeout : passez l'opération par valeur (std::move) ; seul un JoinHandle "
                   "peut être passé par lvalue, car l'opération est abandonnée si le délai "
                   "s'écoule");
-    return Timeout<A>(std::chrono::steady_clock::now() + std::chrono::ceil<Duration>(d),
-                      std::forward<A>(awaitable));
+    return timeout_impl<A>(std::chrono::steady_clock::now() + std::chrono::ceil<Duration>(d),
+                           std::forward<A>(awaitable));
 }
 
 /// \brief Comme `timeout`, avec une échéance absolue.
 template <class A>
-Timeout<A> timeout_at(Instant deadline, A&& awaitable) {
+auto timeout_at(Instant deadline, A&& awaitable) {
     static_assert(detail::abandonable_v<A>, "timeout_at : passez l'opération par valeur");
-    return Timeout<A>(deadline, std::forward<A>(awaitable));
+    return timeout_impl<A>(deadline, std::forward<A>(awaitable));
 }
 
 /// \brief Des échéances régulières : `co_await iv.tick()` (comme `tokio::time::Interval`).

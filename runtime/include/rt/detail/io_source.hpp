@@ -27,8 +27,8 @@ struct IoSource {
     int fd = -1;
     TaskHeader* reader = nullptr;        ///< tâche qui attend de pouvoir lire
     TaskHeader* writer = nullptr;        ///< tâche qui attend de pouvoir écrire
-    std::uint32_t reader_epoch = 0;      ///< époque de la suspension du lecteur
-    std::uint32_t writer_epoch = 0;      ///< époque de la suspension de l'écrivain
+    std::uint64_t reader_epoch = 0;      ///< époque de la suspension du lecteur
+    std::uint64_t writer_epoch = 0;      ///< époque de la suspension de l'écrivain
     std::uint32_t slot = NOT_REGISTERED; ///< place dans la table du réacteur
     Reactor* reactor = nullptr;          ///< le réacteur où la source est inscrite
 

@@ -33,16 +33,11 @@ public:
     /// \brief Attend au plus `timeout_ms` (−1 : sans limite) qu'un fd soit prêt ou qu'on nous
     /// réveille, puis réveille les tâches concernées.
     virtual void wait(int timeout_ms) = 0;
-    /// \brief Le nom du mécanisme (« poll », « epoll »).
-    [[nodiscard]] virtual const char* name() const noexcept = 0;
-
     /// \brief Nombre d'attentes en cours (tâches suspendues sur un fd).
     [[nodiscard]] std::size_t waiting() const noexcept { return waiting_; }
-    /// \brief Nombre de sources inscrites.
-    [[nodiscard]] std::size_t sources() const noexcept { return sources_.size(); }
 
     /// \brief Note qu'une tâche attend sur `source` dans le sens `direction`.
-    void set_waiter(IoSource& source, Direction direction, TaskHeader& task, std::uint32_t epoch);
+    void set_waiter(IoSource& source, Direction direction, TaskHeader& task, std::uint64_t epoch);
     /// \brief Retire l'attente de `task` (annulation) si elle est toujours là.
     void clear_waiter(IoSource& source, Direction direction, TaskHeader& task) noexcept;
 
@@ -64,5 +59,10 @@ protected:
     std::vector<IoSource*> sources_; ///< toutes les sources inscrites (place = IoSource::slot)
     std::size_t waiting_ = 0;
 };
+
+/// \brief Le réacteur `poll(2)` (reactor_poll.cpp).
+std::unique_ptr<Reactor> make_poll_reactor(int wake_fd);
+/// \brief Le réacteur `epoll(7)` (reactor_epoll.cpp).
+std::unique_ptr<Reactor> make_epoll_reactor(int wake_fd);
 
 } // namespace rt::detail

@@ -1,133 +1,100 @@
 #pragma once
 /// \file
-/// \brief L'en-tête commun à toutes les tâches lancées : état, compteur de références, réveil.
+/// \brief L'en-tête commun à toutes les tâches lancées : état, références, réveil, passage.
 ///
 /// C'est le cœur de `spawn`. Une tâche lancée est **une cellule** (`JoinCell<T>`) qui
 /// contient cet en-tête, la coroutine de l'utilisateur et la place du résultat. Le
 /// planificateur ne manipule que des `TaskHeader*` ; il ne connaît pas `T`.
 
-#include <atomic>
 #include <coroutine>
 #include <cstdint>
 #include <exception>
 
+#include "rt/detail/task_scheduler.hpp"
+#include "rt/detail/task_state.hpp"
+#include "rt/detail/waker.hpp"
+
 namespace rt::detail {
-
-class Scheduler;
-struct TaskHeader;
-
-/// \brief Une autorisation de réveiller une tâche suspendue : l'équivalent du `Waker` de Rust.
-///
-/// Un `Waker` garde une référence sur la tâche (elle ne peut pas être libérée tant qu'il
-/// existe) et l'**époque** de la suspension qu'il doit terminer. Si la tâche a repris et
-/// s'est suspendue ailleurs entre-temps, l'époque ne correspond plus et le réveil est ignoré :
-/// une coroutine C++ ne peut pas « vérifier et se rendormir » comme un `poll` de Rust, elle ne
-/// doit donc jamais être reprise par un réveil périmé.
-///
-/// `wake()` est légal depuis n'importe quel thread.
-class Waker {
-public:
-    Waker() noexcept = default;
-    Waker(TaskHeader* task, std::uint32_t epoch) noexcept;
-    Waker(const Waker& other) noexcept;
-    Waker(Waker&& other) noexcept;
-    Waker& operator=(Waker other) noexcept;
-    ~Waker();
-
-    /// \brief Planifie la tâche si elle attend toujours à la même suspension.
-    void wake() const noexcept;
-    /// \brief Vrai si ce `Waker` désigne une tâche.
-    explicit operator bool() const noexcept { return task_ != nullptr; }
-
-private:
-    friend struct TaskHeader; // pour ranger un Waker à plat dans l'en-tête (join_task/join_epoch)
-    TaskHeader* task_ = nullptr;
-    std::uint32_t epoch_ = 0;
-};
 
 /// \brief L'en-tête d'une tâche lancée : ce que le planificateur voit.
 ///
-/// **L'état** tient dans un seul mot atomique, pour que réveil, exécution, annulation et
-/// fin puissent se croiser entre threads sans verrou (le même schéma que tokio) :
-/// les bits de poids faible sont des drapeaux, les 24 bits de poids fort comptent les
-/// suspensions (l'« époque », voir `Waker`).
+/// **Qui touche à quel champ, et quand** (c'est ce qui rend le tout sûr entre threads) :
 ///
-/// **La durée de vie** est gérée par un compteur de références : une pour le runtime (tant
-/// que la tâche n'est pas terminée), une par `JoinHandle`, une par `Waker`.
-struct TaskHeader {
-    // --- drapeaux de `state` ---
-    static constexpr std::uint32_t SCHEDULED = 1u << 0; ///< dans une file d'exécution
-    static constexpr std::uint32_t RUNNING = 1u << 1;   ///< en cours d'exécution
-    static constexpr std::uint32_t NOTIFIED = 1u << 2;  ///< réveillée pendant qu'elle tournait
-    static constexpr std::uint32_t COMPLETE = 1u << 3;  ///< terminée : résultat disponible
-    static constexpr std::uint32_t CANCELLED = 1u << 4; ///< abort() demandé
-    static constexpr std::uint32_t JOIN_INTEREST = 1u << 5; ///< un JoinHandle existe
-    static constexpr std::uint32_t JOIN_WAKER = 1u << 6;    ///< join_task est inscrite
-    static constexpr std::uint32_t FLAG_MASK = (1u << 8) - 1;
-    static constexpr std::uint32_t EPOCH_ONE = 1u << 8;
-
-    explicit TaskHeader(Scheduler* scheduler) noexcept : scheduler(scheduler) {}
-    TaskHeader(const TaskHeader&) = delete;
-    TaskHeader& operator=(const TaskHeader&) = delete;
-
-    /// \brief Reprend la coroutine là où elle s'était suspendue (appelé par le planificateur).
-    void poll();
-    /// \brief Détruit la coroutine à son point de suspension (annulation) et publie le résultat
-    /// « annulée ». Les destructeurs des variables locales s'exécutent.
-    void cancel() noexcept;
-
-    /// \brief Exécute la tâche une fois (appelé par le planificateur, sur son thread).
+/// | champ | qui | quand |
+/// |-------|-----|-------|
+/// | `state` | tout le monde | par les transitions nommées de `TaskState` seulement |
+/// | références (`RefCounted`) | tout le monde | une pour le runtime (jusqu'à la fin), une par
+/// `JoinHandle`, par `Waker` | | `scheduler` | lecture seule | fixé à la construction ; la tâche en
+/// tient une référence | | `resume_point` | l'exécutant | celui qui tient RUNNING l'écrit
+/// (suspension) et le lit (reprise) ; le passage de main se fait par `state` | | `join_waker` |
+/// l'attendeur, puis la tâche | à l'attendeur tant que JOIN_WAKER est bas ; à la tâche dès que
+/// `set_join_waker` l'a levé ; à celui qui voit COMPLETE avec JOIN_WAKER levé (la fin) ensuite | |
+/// `next_in_queue` | le planificateur | la file qui contient la tâche (une tâche n'est qu'une fois
+/// en file : NOTIFIED) | | `owned`, `prev_owned`, `next_owned`, `counted` | le planificateur | sa
+/// liste des tâches vivantes |
+///
+/// **Un passage** (`run`) : prendre la tâche (NOTIFIED → RUNNING), reprendre la coroutine
+/// jusqu'à sa prochaine suspension ou sa fin, puis la rendre (RUNNING → repos), la remettre
+/// en file si on l'a réveillée entre-temps, ou l'annuler si `abort()` est arrivé.
+struct TaskHeader : Wakeable {
+    /// \brief Un en-tête neuf planifié par `scheduler` (dont il prend une référence).
     ///
-    /// Passe de SCHEDULED à RUNNING, reprend la coroutine (ou l'annule si abort() a été
-    /// demandé), puis la termine, la remet en file si elle a été réveillée pendant
-    /// l'exécution, ou la laisse dormir.
-    void run();
+    /// Deux références au départ : celle du planificateur (rendue à la fin de la tâche, par
+    /// `on_complete`) et celle du propriétaire (le `JoinHandle`, ou le `select`).
+    explicit TaskHeader(TaskScheduler* scheduler) noexcept : Wakeable(2), scheduler(scheduler) {
+        scheduler->add_ref();
+    }
 
-    /// \brief Réveil : planifie la tâche si elle dort encore à l'époque `epoch`.
-    void wake_at(std::uint32_t epoch) noexcept;
-    /// \brief Réveil inconditionnel (utilisé par `time::timeout`, qui redirige la reprise).
-    void wake_forced() noexcept;
-    /// \brief Demande l'annulation (légal depuis n'importe quel thread, sans effet si terminée).
+    /// \brief Un passage (appelé par le planificateur qui vient de prendre la tâche en file).
+    void run() noexcept;
+    /// \brief Arrêt du runtime : annule la tâche si elle ne tourne pas (sur le thread
+    /// appelant ; ses destructeurs s'exécutent). Faux si elle est en cours d'exécution
+    /// (elle s'annulera à la fin de son passage) ou déjà terminée.
+    bool shutdown() noexcept;
+
+    /// \brief Réveil de la suspension `epoch` (légal depuis n'importe quel thread).
+    void wake_at(std::uint64_t epoch) noexcept override;
+    /// \brief Demande l'annulation (légal depuis n'importe quel thread, sans effet si
+    /// terminée) : la tâche est détruite à son prochain passage, à son point de suspension.
     void abort() noexcept;
 
     /// \brief Appelé par une feuille (sleep, join...) juste avant de suspendre la tâche
-    /// courante : retient où reprendre et renvoie l'époque de cette nouvelle suspension.
-    std::uint32_t begin_suspend(std::coroutine_handle<> where) noexcept;
-    /// \brief Comme `begin_suspend`, mais renvoie le `Waker` de cette suspension.
+    /// courante : retient où reprendre, ouvre une suspension et rend son époque.
+    std::uint64_t begin_suspend(std::coroutine_handle<> where) noexcept {
+        resume_point = where;
+        return state.arm_suspension();
+    }
+    /// \brief Comme `begin_suspend`, mais rend le `Waker` de cette suspension.
     Waker suspend_at(std::coroutine_handle<> where) noexcept {
         return Waker(this, begin_suspend(where));
     }
-
-    void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
-    void release() noexcept;
+    /// \brief La feuille ne suspend finalement pas (l'événement est arrivé entre-temps) :
+    /// renonce à la suspension `epoch`. Faux si un réveil l'a déjà consommée : il faut alors
+    /// suspendre quand même, la tâche repassera aussitôt (elle est marquée NOTIFIED).
+    bool abandon_suspend(std::uint64_t epoch) noexcept { return state.disarm_suspension(epoch); }
 
     /// \brief Relâche l'intérêt du `JoinHandle` (sa destruction) : la tâche devient détachée.
     void drop_join_interest() noexcept;
-    /// \brief Inscrit le réveil de la tâche qui attend le résultat. Faux si déjà terminée.
+    /// \brief Inscrit le réveil de celui qui attend le résultat. Faux si déjà terminée.
     bool set_join_waker(Waker waker) noexcept;
-    /// \brief Retire le réveil inscrit. Faux si la tâche s'est terminée entre-temps.
+    /// \brief Retire le réveil inscrit. Faux si la tâche s'est terminée entre-temps (elle
+    /// réveille alors l'attendeur, ce qui est sans danger : le `Waker` tient sa cible).
     bool unset_join_waker() noexcept;
-    /// \brief Relâche la tâche inscrite dans join_task (si l'emplacement nous appartient).
-    void clear_join_waker() noexcept;
 
-    [[nodiscard]] bool is_complete() const noexcept {
-        return state.load(std::memory_order_acquire) & COMPLETE;
-    }
+    /// \brief Vrai si la tâche est terminée (son résultat est publié).
+    [[nodiscard]] bool is_complete() const noexcept { return state.load().is_complete(); }
 
-    // Les champs sont rangés pour que l'en-tête tienne en 72 octets : avec un million de
-    // tâches, chaque octet par tâche compte un mégaoctet.
-    std::atomic<std::uint32_t> state{0};
-    std::atomic<std::uint32_t> refs{1};
-    Scheduler* scheduler;
-    /// Où reprendre la coroutine : la feuille suspendue la plus profonde, ou l'attendeur d'un
-    /// `timeout` dont le délai vient de s'écouler (le pilote y écrit alors la redirection).
-    std::coroutine_handle<> resume_point;
-    /// Le `Waker` de la tâche qui attend ce résultat (`co_await handle`), rangé à plat :
-    /// valide quand JOIN_WAKER est levé.
-    TaskHeader* join_task = nullptr;
-    std::uint32_t join_epoch = 0;
+    // Les champs sont rangés pour que l'en-tête tienne en 80 octets : avec un million de
+    // tâches, chaque octet par tâche compte un mégaoctet. `owned` et `counted` se logent
+    // dans le remplissage laissé par le compteur de références.
     bool owned = false;  ///< inscrite dans la liste des tâches vivantes du runtime
     bool counted = true; ///< compte dans les métriques (faux pour la tâche de block_on)
+    TaskState state;
+    TaskScheduler* const scheduler;
+    /// Où reprendre la coroutine : la feuille suspendue la plus profonde.
+    std::coroutine_handle<> resume_point;
+    /// Le réveil de celui qui attend le résultat (`co_await handle`, un `JoinSet`).
+    Waker join_waker;
 
     // Chaînages intrusifs, propriété du planificateur : aucune allocation pour les files.
     TaskHeader* next_in_queue = nullptr;
@@ -135,12 +102,12 @@ struct TaskHeader {
     TaskHeader* next_owned = nullptr;
 
 protected:
-    virtual ~TaskHeader();
+    ~TaskHeader() override { scheduler->release(); }
 
 private:
     /// Reprend la coroutine ; vrai si elle est arrivée au bout.
-    virtual bool resume_coroutine() = 0;
-    /// Détruit la coroutine sans la reprendre.
+    virtual bool resume_coroutine() noexcept = 0;
+    /// Détruit la coroutine sans la reprendre (ses destructeurs s'exécutent).
     virtual void destroy_coroutine() noexcept = 0;
     /// Publie le résultat de la coroutine terminée (valeur ou exception).
     virtual void store_output() noexcept = 0;
@@ -149,16 +116,37 @@ private:
     /// L'exception d'une tâche terminée par une panique, s'il y en a une.
     virtual std::exception_ptr panic_of_output() const noexcept = 0;
 
+    /// Détruit la coroutine, publie « annulée » et termine (la tâche est à nous : RUNNING).
+    void cancel_now() noexcept;
+    /// RUNNING → COMPLETE, puis réveille l'attendeur et prévient le planificateur.
     void complete() noexcept;
-    void schedule() noexcept;
 };
 
 /// \brief La tâche en cours d'exécution sur ce thread (nulle hors d'une tâche).
 TaskHeader* current_task() noexcept;
-/// \brief Change la tâche courante ; renvoie l'ancienne (utilisé par le planificateur).
-TaskHeader* set_current_task(TaskHeader* task) noexcept;
+
+/// \brief Installe une tâche courante pour une portée (un passage, une annulation).
+class CurrentTaskGuard {
+public:
+    /// \brief `task` devient la tâche courante du thread.
+    explicit CurrentTaskGuard(TaskHeader* task) noexcept;
+    /// \brief Rétablit la tâche courante d'avant.
+    ~CurrentTaskGuard();
+    CurrentTaskGuard(const CurrentTaskGuard&) = delete;
+    CurrentTaskGuard& operator=(const CurrentTaskGuard&) = delete;
+
+private:
+    TaskHeader* previous_;
+};
 
 /// \brief La tâche courante, ou lève `std::logic_error` en expliquant le problème.
 TaskHeader& require_current_task(const char* what);
+
+/// \brief Signale (stderr, en français) et compte une exception que personne ne verra.
+///
+/// `why` dit d'où elle vient (« une tâche détachée a levé une exception »...). Comptée par
+/// `counter`, ou, s'il est nul, par le planificateur de la tâche courante (s'il y en a une).
+void report_unhandled(const char* why, const std::exception_ptr& error,
+                      TaskScheduler* counter = nullptr) noexcept;
 
 } // namespace rt::detail

@@ -3,7 +3,6 @@
 /// \brief Le tas de minuteries : les échéances en attente, la plus proche en tête.
 
 #include <chrono>
-#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -24,9 +23,8 @@ struct TimerEntry {
 
     std::chrono::steady_clock::time_point deadline{};
     TaskHeader* task = nullptr;             ///< la tâche à réveiller
-    std::coroutine_handle<> redirect;       ///< si non nul : reprendre ici (timeout)
+    std::uint64_t epoch = 0;                ///< l'époque de sa suspension
     std::uint32_t heap_index = NOT_IN_HEAP; ///< position dans le tas (ou NOT_IN_HEAP)
-    std::uint32_t epoch = 0;                ///< l'époque de sa suspension
     std::uint32_t sequence = 0;             ///< ordre d'inscription, départage les égalités
     bool in_fifo = false;                   ///< dans la file ordonnée de `TimerQueue`
 

@@ -31,7 +31,10 @@ public:
     /// remplir la mémoire.
     ///
     /// Abandonnée en cours de route (`select`, `timeout`), comme chez tokio : les octets déjà
-    /// ajoutés à `line` y restent, et rien n'est perdu ni relu par l'appel suivant.
+    /// ajoutés à `line` y restent, et rien n'est perdu ni relu par l'appel suivant. La limite
+    /// porte sur **la ligne**, pas sur un appel : l'appel qui reprend une ligne commencée
+    /// compte aussi ce que les appels abandonnés en ont déjà lu. Après `std::length_error`,
+    /// le flux est au milieu de la ligne refusée : en général, on ferme la connexion.
     Task<std::size_t> read_line(std::string& line,
                                 std::size_t max_length = static_cast<std::size_t>(-1)) {
         std::size_t added = 0;
@@ -44,6 +47,7 @@ public:
                 begin_ = 0;
                 end_ = n;
                 if (n == 0) {
+                    line_so_far_ = 0;
                     co_return added; // fin de flux
                 }
             }
@@ -53,14 +57,17 @@ public:
             const bool complete = newline != last;
             auto stop = complete ? newline + 1 : last;
             const auto count = static_cast<std::size_t>(stop - first);
-            if (added + count > max_length) {
+            if (line_so_far_ + count > max_length) {
+                line_so_far_ = 0;
                 throw std::length_error("read_line : ligne plus longue que la limite de " +
                                         std::to_string(max_length) + " octets");
             }
             line.append(first, stop);
             added += count;
+            line_so_far_ += count;
             begin_ += count;
             if (complete) {
+                line_so_far_ = 0;
                 co_return added;
             }
         }
@@ -85,6 +92,8 @@ private:
     std::vector<char> buffer_;
     std::size_t begin_ = 0; ///< premier octet non lu du tampon
     std::size_t end_ = 0;   ///< fin des octets valides du tampon
+    /// Octets de la ligne en cours déjà rendus, y compris par des appels abandonnés.
+    std::size_t line_so_far_ = 0;
 };
 
 } // namespace rt::io

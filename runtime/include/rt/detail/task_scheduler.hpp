@@ -1,0 +1,37 @@
+#pragma once
+/// \file
+/// \brief `TaskScheduler` : ce dont une tâche a besoin de son planificateur, et rien de plus.
+
+#include "rt/detail/ref_counted.hpp"
+
+namespace rt::detail {
+
+struct TaskHeader;
+class Driver;
+
+/// \brief Ce qu'une tâche demande à celui qui la planifie.
+///
+/// Séparé de `Scheduler` (ce qu'un *runtime* sait faire : lancer, bloquer, arrêter) pour
+/// qu'une branche de `select`, planifiée par sa tâche parente, n'ait à implémenter que ces
+/// quatre opérations, toutes `noexcept`.
+///
+/// **Durée de vie** : chaque tâche tient une référence sur son planificateur (prise à sa
+/// création, rendue à sa libération). Un réveil ou un `abort()` venu d'un autre thread au
+/// moment où le runtime s'arrête trouve donc toujours un planificateur vivant, qui ignore
+/// ce qui arrive après l'arrêt.
+class TaskScheduler : public RefCounted {
+public:
+    /// \brief Met en file une tâche réveillée (son état dit déjà NOTIFIED). Tout thread.
+    virtual void schedule(TaskHeader* task) noexcept = 0;
+    /// \brief La tâche est terminée (résultat publié) : l'oublier et rendre sa référence.
+    virtual void on_complete(TaskHeader* task) noexcept = 0;
+    /// \brief Compte une exception que personne ne verra (tâche détachée, destructeur).
+    virtual void count_unhandled_panic() noexcept = 0;
+    /// \brief Le pilote (minuteries, réacteur) où inscrire les attentes de la tâche.
+    virtual Driver& driver() noexcept = 0;
+
+protected:
+    TaskScheduler() noexcept = default;
+};
+
+} // namespace rt::detail

@@ -1,0 +1,59 @@
+// Outils communs aux tests de charge (label « stress ») : des compteurs qu'on peut toucher
+// depuis n'importe quel thread, et un générateur pseudo-aléatoire dont la graine est affichée
+// (pour rejouer un échec).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <utility>
+
+namespace stress {
+
+/// \brief Compte ses instances vivantes, comme support::Sentinelle, mais depuis plusieurs
+/// threads à la fois.
+struct Vivante {
+    std::shared_ptr<std::atomic<int>> compteur;
+    explicit Vivante(std::shared_ptr<std::atomic<int>> c) : compteur(std::move(c)) {
+        compteur->fetch_add(1, std::memory_order_relaxed);
+    }
+    Vivante(Vivante&& o) noexcept : compteur(std::move(o.compteur)) {}
+    Vivante(const Vivante&) = delete;
+    Vivante& operator=(const Vivante&) = delete;
+    Vivante& operator=(Vivante&&) = delete;
+    ~Vivante() {
+        if (compteur) {
+            compteur->fetch_sub(1, std::memory_order_relaxed);
+        }
+    }
+};
+
+/// \brief Capturée par une tâche : à sa destruction, compte la tâche comme finie (si le
+/// corps est allé au bout) ou annulée (sinon). Exactement une fois par tâche.
+struct Issue {
+    std::atomic<int>* finies;
+    std::atomic<int>* annulees;
+    bool atteinte = false;
+    Issue(std::atomic<int>* f, std::atomic<int>* a) noexcept : finies(f), annulees(a) {}
+    Issue(Issue&& o) noexcept
+        : finies(std::exchange(o.finies, nullptr)), annulees(o.annulees), atteinte(o.atteinte) {}
+    Issue(const Issue&) = delete;
+    Issue& operator=(const Issue&) = delete;
+    Issue& operator=(Issue&&) = delete;
+    ~Issue() {
+        if (finies) {
+            (atteinte ? finies : annulees)->fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+};
+
+/// \brief Un générateur pseudo-aléatoire dont la graine est affichée.
+inline std::mt19937_64 generateur(const char* test) {
+    const std::uint64_t graine = std::random_device{}();
+    std::printf("%s : graine %llu\n", test, static_cast<unsigned long long>(graine));
+    return std::mt19937_64(graine);
+}
+
+} // namespace stress
