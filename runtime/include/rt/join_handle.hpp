@@ -151,6 +151,9 @@ private:
 
 } // namespace detail
 
+template <class T>
+class JoinSet;
+
 /// \brief Le droit d'attendre (et d'annuler) une tâche lancée par `rt::spawn`.
 ///
 /// - `co_await handle` rend un `Result<T, JoinError>` : la valeur, ou l'erreur si la tâche a
@@ -160,9 +163,6 @@ private:
 ///   tourner (c'est le « fire and forget »). Seul `abort()` annule.
 ///
 /// Déplaçable, non copiable (comme en Rust).
-template <class T>
-class JoinSet;
-
 template <class T>
 class [[nodiscard]] JoinHandle {
 public:
