@@ -8,6 +8,8 @@
 
 #include "rt/detail/frame_allocator.hpp"
 
+#include <sys/mman.h>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -73,6 +75,27 @@ ChunkHeader* chunk_of(void* block) noexcept {
 
 std::atomic<std::size_t> chunks_cut{0}; // pour les tests : combien de morceaux en tout
 
+/// Un morceau neuf aligné sur sa taille, demandé directement au noyau : on en projette deux
+/// fois la taille et on rend ce qui dépasse de part et d'autre. (`operator new` aligné de la
+/// bibliothèque C touche une page d'en-tête devant chaque morceau : 4 Kio de mémoire
+/// résidente de plus par morceau.) Les pages ne deviennent résidentes qu'une fois écrites.
+void* map_aligned_chunk() {
+    void* p =
+        ::mmap(nullptr, 2 * CHUNK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        throw std::bad_alloc();
+    }
+    const auto debut = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t aligne = (debut + CHUNK_SIZE - 1) & ~(std::uintptr_t{CHUNK_SIZE} - 1);
+    if (aligne > debut) {
+        ::munmap(p, aligne - debut);
+    }
+    if (const std::uintptr_t fin = aligne + CHUNK_SIZE; fin < debut + 2 * CHUNK_SIZE) {
+        ::munmap(reinterpret_cast<void*>(fin), debut + 2 * CHUNK_SIZE - fin);
+    }
+    return reinterpret_cast<void*>(aligne);
+}
+
 /// Les blocs d'un thread : ses listes libres (à lui seul, sans verrou), les listes où les
 /// autres threads lui rendent ses blocs, et le morceau qu'il est en train de découper.
 ///
@@ -119,7 +142,7 @@ public:
 
 private:
     void cut_chunk() {
-        void* chunk = ::operator new (CHUNK_SIZE, std::align_val_t{CHUNK_SIZE});
+        void* chunk = map_aligned_chunk();
         static_cast<ChunkHeader*>(chunk)->owner = this;
         chunks_cut.fetch_add(1, std::memory_order_relaxed); // une mesure, pas une synchro
         bump_ = static_cast<char*>(chunk) + CHUNK_HEADER;
