@@ -21,45 +21,58 @@ IoSource::~IoSource() {
 }
 
 void IoSource::deregister() noexcept {
-    if (reactor) {
-        reactor->remove(*this);
+    if (driver) {
+        driver->deregister_io(*this);
     }
 }
 
 IoReady::~IoReady() {
-    if (task_ && source_.reactor) {
-        source_.reactor->clear_waiter(source_, direction_, *task_);
+    if (task_ && source_.driver) {
+        source_.driver->cancel_io(source_, direction_, *task_);
     }
 }
 
-void IoReady::await_suspend(std::coroutine_handle<> caller) {
+bool IoReady::await_suspend(std::coroutine_handle<> caller) {
     auto& task = require_current_task("attente d'entrée-sortie");
-    Reactor& reactor = task.scheduler->driver().reactor();
-    if (source_.reactor == nullptr) {
-        reactor.add(source_); // première attente : inscription auprès du réacteur du runtime
-    } else if (source_.reactor != &reactor) {
-        throw std::logic_error("rt::net : ce socket appartient à un autre runtime");
-    }
-    reactor.set_waiter(source_, direction_, task, task.begin_suspend(caller));
     task_ = &task;
+    if (!task.scheduler->driver().wait_io(source_, direction_, task, caller)) {
+        task_ = nullptr;
+        return false; // prêt entre l'EAGAIN et maintenant : l'appelant retente tout de suite
+    }
+    return true;
 }
 
 // --- Reactor (commun aux deux mécanismes) -------------------------------------------------------
 
 Reactor::~Reactor() {
     // Les sources qui survivent au runtime (un socket rendu par block_on) oublient leur
-    // réacteur : leur destruction ne touchera pas à un objet détruit.
+    // pilote : leur destruction ne touchera pas à un objet détruit.
     for (IoSource* source : sources_) {
-        source->reactor = nullptr;
-        source->slot = IoSource::NOT_REGISTERED;
-        source->reader = source->writer = nullptr;
+        if (source) {
+            source->driver = nullptr;
+            source->slot = IoSource::NOT_REGISTERED;
+            source->reader = source->writer = nullptr;
+        }
     }
 }
 
 void Reactor::track(IoSource& source) {
-    source.slot = static_cast<std::uint32_t>(sources_.size());
-    source.reactor = this;
-    sources_.push_back(&source);
+    if (free_slots_.empty()) {
+        source.slot = static_cast<std::uint32_t>(sources_.size());
+        sources_.push_back(&source);
+        free_slots_.reserve(sources_.size()); // untrack n'aura jamais à allouer
+    } else {
+        source.slot = free_slots_.back();
+        free_slots_.pop_back();
+        sources_[source.slot] = &source;
+    }
+    // 0 est réservé (le jeton de l'eventfd d'epoll) ; 2^32 inscriptions avant de revoir un
+    // numéro : bien plus qu'il n'en faut pour qu'un fd prêt d'avant ne soit pas confondu.
+    if (++last_id_ == 0) {
+        last_id_ = 1;
+    }
+    source.id = last_id_;
+    source.ready = 0;
 }
 
 void Reactor::untrack(IoSource& source) noexcept {
@@ -69,25 +82,40 @@ void Reactor::untrack(IoSource& source) noexcept {
     if (source.writer) {
         --waiting_;
     }
-    // On bouche le trou avec la dernière source : O(1).
-    IoSource* last = sources_.back();
-    sources_[source.slot] = last;
-    last->slot = source.slot;
-    sources_.pop_back();
+    sources_[source.slot] = nullptr;
+    free_slots_.push_back(source.slot); // sans allocation : capacité réservée par track
     source.slot = IoSource::NOT_REGISTERED;
-    source.reactor = nullptr;
+    source.driver = nullptr;
     source.reader = source.writer = nullptr;
 }
 
-void Reactor::set_waiter(IoSource& source, Direction direction, TaskHeader& task,
-                         std::uint64_t epoch) {
-    TaskHeader*& waiter = direction == Direction::Read ? source.reader : source.writer;
+IoSource* Reactor::find(std::uint32_t slot, std::uint32_t id) const noexcept {
+    if (slot >= sources_.size() || sources_[slot] == nullptr || sources_[slot]->id != id) {
+        return nullptr;
+    }
+    return sources_[slot];
+}
+
+void Reactor::check_single_waiter(IoSource& source, Direction direction, TaskHeader& task) const {
+    TaskHeader* waiter = direction == Direction::Read ? source.reader : source.writer;
     if (waiter != nullptr && waiter != &task) {
         throw std::logic_error(direction == Direction::Read
                                    ? "rt::net : deux tâches lisent le même socket en même temps"
                                    : "rt::net : deux tâches écrivent sur le même socket en même "
                                      "temps");
     }
+}
+
+bool Reactor::take_ready(IoSource& source, Direction direction) noexcept {
+    const std::uint8_t bit = direction_bit(direction);
+    const bool was_ready = source.ready & bit;
+    source.ready &= static_cast<std::uint8_t>(~bit);
+    return was_ready;
+}
+
+void Reactor::set_waiter(IoSource& source, Direction direction, TaskHeader& task,
+                         std::uint64_t epoch) noexcept {
+    TaskHeader*& waiter = direction == Direction::Read ? source.reader : source.writer;
     if (waiter == nullptr) {
         ++waiting_;
     }
@@ -108,6 +136,11 @@ void Reactor::wake(IoSource& source, Direction direction) noexcept {
     if (TaskHeader* task = std::exchange(waiter, nullptr)) {
         --waiting_;
         task->wake_at(direction == Direction::Read ? source.reader_epoch : source.writer_epoch);
+    } else {
+        // Personne n'attend (encore) : la tâche qui vient d'obtenir EAGAIN s'inscrira
+        // peut-être dans un instant, sur un autre thread. Elle trouvera ce bit et retentera
+        // au lieu de dormir : avec epoll en mode front, ce signal ne reviendrait pas.
+        source.ready |= direction_bit(direction);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <system_error>
 #include <vector>
 
@@ -21,49 +22,70 @@ public:
 
     void add(IoSource& source) override { track(source); }
     void remove(IoSource& source) noexcept override { untrack(source); }
+    bool sees_new_waiters_late() const noexcept override { return true; }
 
-    void wait(int timeout_ms) override {
+    void prepare() override {
         fds_.clear();
         watched_.clear();
         fds_.push_back(pollfd{wake_fd_, POLLIN, 0});
         for (IoSource* source : sources_) {
+            if (source == nullptr) {
+                continue; // place libre
+            }
             short events = 0;
             events |= source->reader ? POLLIN : 0;
             events |= source->writer ? POLLOUT : 0;
             if (events != 0) {
                 fds_.push_back(pollfd{source->fd, events, 0});
-                watched_.push_back(source);
-            }
-        }
-        int ready = ::poll(fds_.data(), fds_.size(), timeout_ms);
-        if (ready < 0) {
-            if (errno == EINTR) {
-                return; // un signal : le planificateur reviendra
-            }
-            throw std::system_error(errno, std::generic_category(), "rt : poll(2) a échoué");
-        }
-        if (fds_[0].revents & POLLIN) {
-            drain_wake_fd();
-        }
-        for (std::size_t i = 1; i < fds_.size() && ready > 0; ++i) {
-            const short revents = fds_[i].revents;
-            if (revents == 0) {
-                continue;
-            }
-            // Une erreur ou une fermeture réveille les deux sens : l'appel système dira quoi.
-            const bool broken = revents & (POLLERR | POLLHUP | POLLNVAL);
-            if (revents & POLLIN || broken) {
-                wake(*watched_[i - 1], Direction::Read);
-            }
-            if (revents & POLLOUT || broken) {
-                wake(*watched_[i - 1], Direction::Write);
+                watched_.push_back(Watched{source->slot, source->id});
             }
         }
     }
 
+    void block(int timeout_ms) override {
+        ready_ = ::poll(fds_.data(), fds_.size(), timeout_ms);
+        if (ready_ < 0) {
+            ready_ = 0;
+            if (errno != EINTR) { // un signal : le planificateur reviendra
+                throw std::system_error(errno, std::generic_category(), "rt : poll(2) a échoué");
+            }
+        }
+    }
+
+    void dispatch() override {
+        if (ready_ > 0 && fds_[0].revents & POLLIN) {
+            drain_wake_fd();
+        }
+        for (std::size_t i = 1; i < fds_.size() && ready_ > 0; ++i) {
+            const short revents = fds_[i].revents;
+            if (revents == 0) {
+                continue;
+            }
+            IoSource* source = find(watched_[i - 1].slot, watched_[i - 1].id);
+            if (source == nullptr) {
+                continue; // socket fermé par une autre tâche pendant l'attente
+            }
+            // Une erreur ou une fermeture réveille les deux sens : l'appel système dira quoi.
+            const bool broken = revents & (POLLERR | POLLHUP | POLLNVAL);
+            if (revents & POLLIN || broken) {
+                wake(*source, Direction::Read);
+            }
+            if (revents & POLLOUT || broken) {
+                wake(*source, Direction::Write);
+            }
+        }
+        ready_ = 0;
+    }
+
 private:
-    std::vector<pollfd> fds_;        // réutilisés d'une attente à l'autre : pas d'allocation
-    std::vector<IoSource*> watched_; // watched_[i] correspond à fds_[i + 1]
+    /// Une source surveillée, retrouvée après l'attente par sa place et son numéro.
+    struct Watched {
+        std::uint32_t slot;
+        std::uint32_t id;
+    };
+    std::vector<pollfd> fds_;      // réutilisés d'une attente à l'autre : pas d'allocation
+    std::vector<Watched> watched_; // watched_[i] correspond à fds_[i + 1]
+    int ready_ = 0;                // ce qu'a rendu poll(2)
 };
 
 } // namespace

@@ -76,7 +76,10 @@ void register_timer(TimerEntry& entry, TaskHeader& task) {
 }
 
 void deregister_timer(TimerEntry& entry) noexcept {
-    if (entry.registered()) {
+    // Jamais inscrite : rien à faire. Sinon, on passe par le verrou du pilote même si elle a
+    // déjà été échue : le pilote peut être en train de réveiller la tâche sur un autre thread,
+    // et c'est ce verrou qui garantit qu'il ne la touchera plus une fois ceci terminé.
+    if (entry.task != nullptr) {
         entry.task->scheduler->driver().remove_timer(entry);
     }
 }

@@ -3,8 +3,12 @@
 /// \brief Le pilote : là où le planificateur se gare quand il n'a plus de tâche prête.
 
 #include <chrono>
+#include <coroutine>
+#include <cstddef>
 #include <memory>
+#include <mutex>
 
+#include "rt/detail/io_source.hpp"
 #include "rt/detail/reactor.hpp"
 #include "rt/detail/timer_queue.hpp"
 
@@ -17,6 +21,14 @@ namespace rt::detail {
 /// attendu soit prêt, ou jusqu'à ce qu'un autre thread appelle `unpark()` (une écriture dans
 /// un `eventfd` que le réacteur surveille). Au réveil, les sockets prêts et les minuteries
 /// échues réveillent leurs tâches.
+///
+/// **Un verrou pour plusieurs threads.** Avec `current_thread`, un seul thread touche au
+/// pilote et le verrou n'est jamais disputé. Avec `multi_thread` (chapitre 11), un seul
+/// pilote sert tous les workers : l'un d'eux s'y gare pendant que les autres inscrivent des
+/// minuteries et des attentes de sockets. Le verrou protège les minuteries et les tables du
+/// réacteur ; il n'est **pas** tenu pendant l'appel système bloquant. Qui inscrit une
+/// échéance plus proche, ou une attente que `poll` ne surveille pas encore, réveille le
+/// thread garé pour qu'il recalcule son attente.
 class Driver {
 public:
     /// \brief Un pilote dont le réacteur utilise le mécanisme `kind`.
@@ -27,34 +39,43 @@ public:
 
     using Clock = std::chrono::steady_clock;
 
-    /// \brief Inscrit une minuterie (thread du pilote seulement).
-    void add_timer(TimerEntry& entry) { timers_.push(entry); }
-    /// \brief Désinscrit une minuterie si elle l'est encore (thread du pilote seulement).
-    void remove_timer(TimerEntry& entry) noexcept {
-        if (entry.registered()) {
-            timers_.remove(entry);
-        }
-    }
+    /// \brief Inscrit une minuterie (tout thread).
+    void add_timer(TimerEntry& entry);
+    /// \brief Désinscrit une minuterie si elle l'est encore (tout thread).
+    void remove_timer(TimerEntry& entry) noexcept;
     /// \brief Nombre de minuteries en attente.
-    [[nodiscard]] std::size_t timer_count() const noexcept { return timers_.size(); }
+    [[nodiscard]] std::size_t timer_count() const noexcept;
+
+    /// \brief La tâche `task`, suspendue en `where`, attend que `source` soit prête dans ce
+    /// sens (tout thread). Faux si la source a été signalée prête entre-temps : pas
+    /// d'attente, l'appelant retente son appel système. Lève `std::logic_error` si une autre
+    /// tâche attend déjà dans ce sens, ou si la source appartient à un autre runtime.
+    bool wait_io(IoSource& source, Direction direction, TaskHeader& task,
+                 std::coroutine_handle<> where);
+    /// \brief Retire l'attente de `task` sur `source` si elle y est encore (annulation).
+    void cancel_io(IoSource& source, Direction direction, TaskHeader& task) noexcept;
+    /// \brief Retire `source` du réacteur (avant de fermer son fd).
+    void deregister_io(IoSource& source) noexcept;
 
     /// \brief Attend un événement : au plus jusqu'à la prochaine échéance, sans attendre si
-    /// `may_block` est faux. Réveille ensuite les tâches des minuteries échues.
+    /// `may_block` est faux. Réveille ensuite les tâches des minuteries échues et des sockets
+    /// prêts. Un seul thread à la fois (le planificateur y veille).
     void park(bool may_block);
     /// \brief Réveille un `park()` en cours ou le prochain (depuis n'importe quel thread).
     void unpark() noexcept;
-    /// \brief Le réacteur (sockets), sur le thread du pilote seulement.
-    Reactor& reactor() noexcept { return *reactor_; }
 
 private:
-    /// Réveille les tâches dont l'échéance est passée ; renvoie combien.
+    /// Réveille les tâches dont l'échéance est passée ; renvoie combien (verrou tenu).
     std::size_t fire_expired(Clock::time_point now) noexcept;
     /// Délai d'attente de poll(2) en millisecondes, arrondi au-dessus (-1 : infini).
     int poll_timeout_ms(Clock::time_point now) const noexcept;
 
+    mutable std::mutex mutex_; ///< protège tout ce qui suit, sauf wake_fd_
     TimerQueue timers_;
-    int wake_fd_ = -1;
     std::unique_ptr<Reactor> reactor_;
+    bool parked_ = false;            ///< un thread dort dans le réacteur
+    Clock::time_point parked_until_; ///< ... jusqu'à cette date au plus tard
+    int wake_fd_ = -1;               ///< l'eventfd d'unpark() (écrit sans verrou)
 };
 
 } // namespace rt::detail
