@@ -4,7 +4,9 @@
 // locale) ; chaque connexion acceptée est servie par une tâche qui appelle votre
 // traiter_connexion. Le test le pilote avec un client indépendant écrit avec Boost.Asio
 // (tests/support/client_asio.hpp) : chaque opération a un délai, et un chien de garde borne
-// chaque test. Aucune pause ne sert de synchronisation : le client attend des octets précis.
+// chaque test. Aucune pause ne sert de synchronisation : le client attend des octets précis,
+// ou la fermeture. Les tests des délais donnent au serveur des Delais courts (300 ms) et
+// attendent son action avec les délais du client, plus longs.
 #include <boost/test/unit_test.hpp>
 
 #include <support/chien_de_garde.hpp>
@@ -22,6 +24,7 @@
 #include <cstdlib>
 #include <exception>
 #include <future>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -33,7 +36,9 @@ using namespace std::chrono_literals;
 namespace {
 
 using utiliser::REPONSE_400;
+using utiliser::REPONSE_408;
 using utiliser::REPONSE_431;
+using utiliser::REPONSE_501;
 using utiliser::REPONSE_OK;
 using utiliser::REPONSE_OK_FERMER;
 
@@ -42,10 +47,11 @@ const std::string REQUETE_FERMER =
     "GET /fin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 
 /// Un serveur rt (current-thread) dans son propre thread : accepte, lance une tâche par
-/// connexion qui appelle utiliser::traiter_connexion.
+/// connexion qui appelle utiliser::traiter_connexion avec les délais donnés.
 class Serveur {
 public:
-    explicit Serveur(rt::ReactorKind reacteur = rt::ReactorKind::Poll) {
+    explicit Serveur(rt::ReactorKind reacteur = rt::ReactorKind::Poll, utiliser::Delais delais = {})
+        : delais_(delais) {
         std::promise<std::uint16_t> port_promis;
         auto port_futur = port_promis.get_future();
         thread_ = std::thread([this, reacteur, p = std::move(port_promis)]() mutable {
@@ -67,6 +73,7 @@ public:
             throw std::runtime_error("le serveur de test ne démarre pas : " + erreur_);
         }
     }
+    explicit Serveur(utiliser::Delais delais) : Serveur(rt::ReactorKind::Poll, delais) {}
     Serveur(const Serveur&) = delete;
     Serveur& operator=(const Serveur&) = delete;
 
@@ -94,10 +101,11 @@ private:
             }
             // Une exception de traiter_connexion (ECONNRESET...) devient une JoinError de la
             // tâche détachée : elle est signalée sur stderr, le serveur continue.
-            (void)rt::spawn(utiliser::traiter_connexion(std::move(socket)));
+            (void)rt::spawn(utiliser::traiter_connexion(std::move(socket), delais_));
         }
     }
 
+    utiliser::Delais delais_;
     std::thread thread_;
     std::atomic<bool> arreter_{false};
     std::uint16_t port_ = 0;
@@ -121,20 +129,70 @@ std::string lire_reponse(support::ClientTcp& client) {
     return tete + client.lire(longueur);
 }
 
+/// Une tête lisible dans un message : « \r », « \n » et « \t » écrits comme dans le code.
+std::string visible(std::string_view tete) {
+    std::string r;
+    for (char c : tete) {
+        switch (c) {
+        case '\r':
+            r += "\\r";
+            break;
+        case '\n':
+            r += "\\n";
+            break;
+        case '\t':
+            r += "\\t";
+            break;
+        default:
+            r += c;
+        }
+    }
+    return r;
+}
+
+/// Lit une réponse complète ; si le client échoue (délai dépassé, connexion fermée), le
+/// test échoue avec `indice`, une phrase qui dit ce que le serveur aurait dû faire.
+std::string reponse_ou_echec(support::ClientTcp& client, const std::string& indice) {
+    try {
+        return lire_reponse(client);
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL(indice << " (" << e.what() << ")");
+    }
+    return {};
+}
+
+/// Une requête POST avec les en-têtes donnés (chacun suivi de « \r\n »), puis `corps`.
+std::string post(const std::string& entetes, const std::string& corps = {}) {
+    return "POST /formulaire HTTP/1.1\r\nHost: 127.0.0.1\r\n" + entetes + "\r\n" + corps;
+}
+
+/// Des délais courts pour les tests : l'un à 300 ms, l'autre assez long pour ne jamais
+/// intervenir pendant le test (le client, lui, attend au plus 3 s).
+constexpr utiliser::Delais INACTIVITE_COURTE{300ms, 30'000ms};
+constexpr utiliser::Delais REQUETE_COURTE{30'000ms, 300ms};
+
+using Horloge = std::chrono::steady_clock;
+
+std::chrono::milliseconds depuis(Horloge::time_point debut) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Horloge::now() - debut);
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(juger_requetes_valides) {
     using utiliser::Verdict;
-    BOOST_TEST((utiliser::juger("GET / HTTP/1.1\r\nHost: x") == Verdict::Garder),
+    BOOST_TEST((utiliser::juger("GET / HTTP/1.1\r\nHost: x").verdict == Verdict::Garder),
                "HTTP/1.1 sans en-tête Connection : la connexion est gardée");
-    BOOST_TEST((utiliser::juger("GET /a HTTP/1.1") == Verdict::Garder),
+    BOOST_TEST((utiliser::juger("GET /a HTTP/1.1").verdict == Verdict::Garder),
                "une requête sans en-tête est valide");
-    BOOST_TEST((utiliser::juger("GET / HTTP/1.1\r\nconnection:  Close ") == Verdict::Fermer),
-               "« connection:  Close » : nom et valeur sans casse, espaces ignorées");
-    BOOST_TEST((utiliser::juger("GET / HTTP/1.0") == Verdict::Fermer),
+    BOOST_TEST(
+        (utiliser::juger("GET / HTTP/1.1\r\nconnection:  Close ").verdict == Verdict::Fermer),
+        "« connection:  Close » : nom et valeur sans casse, espaces ignorées");
+    BOOST_TEST((utiliser::juger("GET / HTTP/1.0").verdict == Verdict::Fermer),
                "HTTP/1.0 sans keep-alive : fermer");
-    BOOST_TEST((utiliser::juger("GET / HTTP/1.0\r\nConnection: keep-alive") == Verdict::Garder),
-               "HTTP/1.0 avec « Connection: keep-alive » : garder");
+    BOOST_TEST(
+        (utiliser::juger("GET / HTTP/1.0\r\nConnection: keep-alive").verdict == Verdict::Garder),
+        "HTTP/1.0 avec « Connection: keep-alive » : garder");
 }
 
 BOOST_AUTO_TEST_CASE(juger_requetes_invalides) {
@@ -142,8 +200,105 @@ BOOST_AUTO_TEST_CASE(juger_requetes_invalides) {
     for (const char* tete : {"", "n'importe quoi", "GET /", "get / HTTP/1.1", "GET  HTTP/1.1",
                              "GET / HTTP/2.0", "GET / HTTP/1.1 en trop",
                              "GET / HTTP/1.1\r\nsans deux points", "GET / HTTP/1.1\r\n: vide"}) {
-        BOOST_TEST((utiliser::juger(tete) == Verdict::Invalide),
-                   "« " << tete << " » n'est pas une tête HTTP/1.x valide : Verdict::Invalide");
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
+                   "« " << visible(tete)
+                        << " » n'est pas une tête HTTP/1.x valide : Verdict::Invalide");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(juger_longueur_du_corps) {
+    using utiliser::Verdict;
+    const std::string maximum = std::to_string(std::numeric_limits<std::size_t>::max());
+    struct Cas {
+        std::string tete;
+        Verdict verdict;
+        std::size_t longueur;
+    };
+    const std::vector<Cas> cas = {
+        {"POST / HTTP/1.1\r\nContent-Length: 5", Verdict::Garder, 5},
+        {"POST / HTTP/1.1\r\ncontent-length: 12", Verdict::Garder, 12},
+        {"POST / HTTP/1.1\r\nCONTENT-LENGTH:\t 42 \t", Verdict::Garder, 42},
+        {"POST / HTTP/1.1\r\nContent-Length:7\r\nConnection: close", Verdict::Fermer, 7},
+        {"POST / HTTP/1.0\r\nContent-Length: 3", Verdict::Fermer, 3},
+        {"POST / HTTP/1.1\r\nContent-Length: 0", Verdict::Garder, 0},
+        {"POST / HTTP/1.1\r\nContent-Length: 007", Verdict::Garder, 7},
+        {"POST / HTTP/1.1\r\nContent-Length: " + maximum, Verdict::Garder,
+         std::numeric_limits<std::size_t>::max()},
+        {"GET / HTTP/1.1\r\nHost: x", Verdict::Garder, 0},
+    };
+    for (const auto& c : cas) {
+        const utiliser::Jugement j = utiliser::juger(c.tete);
+        BOOST_TEST((j.verdict == c.verdict && j.longueur_corps == c.longueur),
+                   "« " << visible(c.tete) << " » : attendu verdict " << static_cast<int>(c.verdict)
+                        << " et longueur_corps " << c.longueur << ", obtenu verdict "
+                        << static_cast<int>(j.verdict) << " et longueur_corps " << j.longueur_corps
+                        << " (Content-Length : nom sans casse, espaces autour de la valeur "
+                           "ignorées ; sans cet en-tête, pas de corps)");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(juger_longueur_invalide) {
+    using utiliser::Verdict;
+    std::string plus_un = std::to_string(std::numeric_limits<std::size_t>::max());
+    plus_un.back() = '6'; // le maximum finit par 5 (en 32 comme en 64 bits) : maximum + 1
+    const std::vector<std::string> valeurs = {"",   " ",   "abc",   "-1",
+                                              "+5", "5 5", "0x10",  "1,1",
+                                              "5;", "1e3", plus_un, std::string(30, '9')};
+    for (const auto& v : valeurs) {
+        const std::string tete = "POST / HTTP/1.1\r\nContent-Length: " + v;
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
+                   "« Content-Length: " << v
+                                        << " » : la valeur doit être faite de chiffres "
+                                           "seulement et tenir dans un std::size_t ; sinon "
+                                           "Verdict::Invalide");
+    }
+    for (const char* tete : {"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5",
+                             "POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 6"}) {
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
+                   "« " << visible(tete) << " » : Content-Length répété, Verdict::Invalide");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(juger_transfer_encoding) {
+    using utiliser::Verdict;
+    for (const char* tete : {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked",
+                             "POST / HTTP/1.1\r\ntransfer-encoding: gzip, chunked",
+                             "POST / HTTP/1.1\r\nTRANSFER-ENCODING: identity",
+                             "POST / HTTP/1.0\r\nConnection: close\r\nTransfer-Encoding: x"}) {
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::NonImplemente),
+                   "« " << visible(tete)
+                        << " » : Transfer-Encoding (quelle que soit sa valeur), "
+                           "Verdict::NonImplemente (ce serveur ne sait pas lire ce corps)");
+    }
+    for (const char* tete :
+         {"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked",
+          "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5",
+          "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: x"}) {
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
+                   "« " << visible(tete)
+                        << " » : Content-Length ET Transfer-Encoding, deux façons de dire où "
+                           "finit le corps : Verdict::Invalide");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(juger_nom_d_en_tete_sans_espace) {
+    using utiliser::Verdict;
+    for (const char* tete : {"POST / HTTP/1.1\r\nTransfer-Encoding : chunked",
+                             "POST / HTTP/1.1\r\nContent-Length\t: 5", "GET / HTTP/1.1\r\nX Y: z",
+                             "GET / HTTP/1.1\r\nHost: x\r\n Transfer-Encoding: chunked",
+                             "GET / HTTP/1.1\r\nHost: x\r\n\tsuite: de Host",
+                             "POST / HTTP/1.1\r\nContent-Length: 5\nTransfer-Encoding: chunked",
+                             "POST / HTTP/1.1\r\nX: a\rTransfer-Encoding: chunked"}) {
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
+                   "« " << visible(tete)
+                        << " » : un nom d'en-tête ne contient ni espace ni tabulation (une "
+                           "ligne ne commence donc pas par une espace), et une ligne ne "
+                           "contient pas de \\r ou \\n isolé : Verdict::Invalide");
+    }
+    for (const char* tete : {"GET / HTTP/1.1\r\nHost:x",
+                             "GET / HTTP/1.1\r\nX-Vide:", "GET / HTTP/1.1\r\nX-Espaces: a b\tc"}) {
+        BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Garder),
+                   "« " << visible(tete) << " » est valide (espaces permises dans la valeur)");
     }
 }
 
@@ -274,6 +429,208 @@ BOOST_AUTO_TEST_CASE(tete_a_la_limite_acceptee) {
     } catch (const support::ErreurClient& e) {
         BOOST_FAIL("pas de réponse : " << e.what());
     }
+}
+
+BOOST_AUTO_TEST_CASE(corps_pas_pris_pour_une_requete) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    // Le corps du POST ressemble à une requête : s'il est lu comme tel, il reçoit sa propre
+    // réponse (une requête passée en contrebande).
+    const std::string corps = "GET /smuggled HTTP/1.1\r\n\r\n";
+    client.envoyer(post("Content-Length: " + std::to_string(corps.size()) + "\r\n", corps) +
+                   REQUETE_FERMER);
+    const std::string premiere = reponse_ou_echec(client, "pas de réponse au POST");
+    BOOST_TEST(premiere == REPONSE_OK, "réponse au POST inattendue :\n" << premiere);
+    const std::string seconde =
+        reponse_ou_echec(client, "pas de réponse à la requête qui suit le POST");
+    BOOST_TEST(seconde == REPONSE_OK_FERMER,
+               "la deuxième réponse doit être celle du GET « Connection: close » qui suit le "
+               "POST ; le corps du POST (Content-Length octets) a-t-il été pris pour une "
+               "requête ? Reçu :\n"
+                   << seconde);
+    const std::string reste = client.lire_tout();
+    BOOST_TEST(reste.empty(), "exactement deux réponses, puis la fermeture ; reçu en plus :\n"
+                                  << reste);
+}
+
+BOOST_AUTO_TEST_CASE(gros_corps_en_plusieurs_envois) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    // 200 Kio : bien plus que n'importe quel tampon de lecture. Le serveur doit les lire et
+    // les jeter en flux, puis servir la requête suivante.
+    constexpr std::size_t taille = 200 * 1024;
+    std::string corps;
+    while (corps.size() < taille) {
+        corps += "ligne de corps, pas une requete\r\n\r\n";
+    }
+    corps.resize(taille);
+    try {
+        client.envoyer(post("Content-Length: " + std::to_string(taille) + "\r\n"));
+        for (std::size_t i = 0; i < taille; i += 20 * 1024) {
+            client.envoyer(std::string_view(corps).substr(i, 20 * 1024));
+        }
+        client.envoyer(REQUETE_FERMER);
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL("le serveur n'a pas lu le corps de 200 Kio ("
+                   << e.what() << ") : lisez et jetez exactement Content-Length octets");
+    }
+    BOOST_TEST(reponse_ou_echec(client, "pas de réponse au POST de 200 Kio") == REPONSE_OK);
+    BOOST_TEST(reponse_ou_echec(client, "pas de réponse à la requête qui suit le corps") ==
+                   REPONSE_OK_FERMER,
+               "après le corps, la requête suivante reçoit sa réponse");
+    BOOST_TEST(client.attendre_fermeture(), "après « Connection: close », fermeture attendue");
+}
+
+BOOST_AUTO_TEST_CASE(transfer_encoding_donne_501) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    client.envoyer(post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"));
+    const std::string reponse =
+        reponse_ou_echec(client, "pas de réponse à une requête en Transfer-Encoding");
+    BOOST_TEST(reponse == REPONSE_501,
+               "Transfer-Encoding : ce serveur ne sait pas lire ce corps, il doit répondre "
+               "REPONSE_501 (et ne pas deviner où finit la requête), pas :\n"
+                   << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 501, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(content_length_et_transfer_encoding_donnent_400) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    client.envoyer(post("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nG"));
+    const std::string reponse = reponse_ou_echec(client, "pas de réponse");
+    BOOST_TEST(reponse == REPONSE_400, "Content-Length ET Transfer-Encoding : REPONSE_400, pas :\n"
+                                           << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 400, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(espace_avant_deux_points_donne_400) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    client.envoyer(post("Transfer-Encoding : chunked\r\n", "0\r\n\r\n"));
+    const std::string reponse = reponse_ou_echec(client, "pas de réponse");
+    BOOST_TEST(reponse == REPONSE_400, "« Transfer-Encoding : chunked » (espace avant « : ») "
+                                       "doit être refusé par REPONSE_400, pas :\n"
+                                           << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 400, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(client_muet_ferme_apres_le_delai_d_inactivite) {
+    auto g = garde();
+    Serveur serveur(INACTIVITE_COURTE);
+    const auto debut = Horloge::now();
+    support::ClientTcp client(serveur.port(), 3000ms);
+    std::string recu;
+    try {
+        recu = client.lire_tout(); // rend à la fermeture par le serveur
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL("un client qui n'envoie rien doit être déconnecté après delais.inactivite "
+                   "(300 ms ici) : "
+                   << e.what());
+    }
+    BOOST_TEST(recu.empty(), "un client muet est déconnecté sans réponse ; reçu :\n" << recu);
+    BOOST_TEST(depuis(debut) >= 150ms, "connexion fermée au bout de "
+                                           << depuis(debut).count()
+                                           << " ms : attendez delais.inactivite (300 ms ici)");
+}
+
+BOOST_AUTO_TEST_CASE(connexion_gardee_inactive_fermee_apres_une_reponse) {
+    auto g = garde();
+    Serveur serveur(INACTIVITE_COURTE);
+    support::ClientTcp client(serveur.port(), 3000ms);
+    client.envoyer(REQUETE);
+    BOOST_TEST(reponse_ou_echec(client, "pas de réponse à la première requête") == REPONSE_OK);
+    client.envoyer(REQUETE);
+    BOOST_TEST(reponse_ou_echec(client, "la connexion doit rester ouverte entre deux requêtes "
+                                        "(keep-alive)") == REPONSE_OK);
+    const auto debut = Horloge::now();
+    std::string recu;
+    try {
+        recu = client.lire_tout();
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL("une connexion gardée qui ne reçoit plus rien doit être fermée après "
+                   "delais.inactivite (300 ms ici) : "
+                   << e.what());
+    }
+    BOOST_TEST(recu.empty(), "fermeture sans réponse attendue ; reçu :\n" << recu);
+    BOOST_TEST(depuis(debut) >= 150ms, "connexion fermée au bout de "
+                                           << depuis(debut).count()
+                                           << " ms : attendez delais.inactivite (300 ms ici)");
+}
+
+BOOST_AUTO_TEST_CASE(tete_jamais_finie_donne_408) {
+    auto g = garde();
+    Serveur serveur(REQUETE_COURTE);
+    support::ClientTcp client(serveur.port(), 3000ms);
+    client.envoyer("GET /sans-fin HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // pas de ligne vide
+    const std::string reponse =
+        reponse_ou_echec(client, "une tête commencée mais jamais finie doit recevoir "
+                                 "REPONSE_408 après delais.requete (300 ms ici)");
+    BOOST_TEST(reponse == REPONSE_408, "réponse inattendue :\n" << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 408, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(tete_envoyee_goutte_a_goutte_donne_408) {
+    auto g = garde();
+    Serveur serveur(REQUETE_COURTE);
+    support::ClientTcp client(serveur.port(), 3000ms);
+    client.socket().set_option(boost::asio::ip::tcp::no_delay(true));
+    // Un slowloris : un octet d'en-tête toutes les 50 ms, jamais la ligne vide finale.
+    // L'échéance de la requête court depuis son premier octet : elle ne recule pas à chaque
+    // read. On avance au rythme du serveur : un octet, puis au plus 50 ms d'attente.
+    const auto debut = Horloge::now();
+    client.envoyer("GET / HTTP/1.1\r\n");
+    const std::string goutte = "X-Goutte: a\r\n";
+    bool repondu = false;
+    for (std::size_t i = 0; i < 100 && !repondu; ++i) {
+        try {
+            client.envoyer(goutte.substr(i % goutte.size(), 1));
+        } catch (const support::ErreurClient&) {
+            break; // le serveur a fermé : sa réponse est peut-être déjà arrivée
+        }
+        repondu = client.attendre_lisible(50ms);
+    }
+    const std::string reponse = reponse_ou_echec(
+        client, "un client qui envoie sa tête goutte à goutte doit recevoir REPONSE_408 "
+                "delais.requete (300 ms ici) après le premier octet, même s'il envoie encore");
+    BOOST_TEST(reponse == REPONSE_408, "réponse inattendue :\n" << reponse);
+    BOOST_TEST(depuis(debut) < 2500ms,
+               "408 au bout de " << depuis(debut).count()
+                                 << " ms : l'échéance ne doit pas reculer à chaque octet reçu");
+}
+
+BOOST_AUTO_TEST_CASE(corps_jamais_fini_donne_408) {
+    auto g = garde();
+    Serveur serveur(REQUETE_COURTE);
+    support::ClientTcp client(serveur.port(), 3000ms);
+    client.envoyer(post("Content-Length: 100\r\n", "seulement 22 octets...")); // sur 100
+    const std::string reponse =
+        reponse_ou_echec(client, "un corps annoncé mais jamais fini doit recevoir REPONSE_408 "
+                                 "après delais.requete (300 ms ici)");
+    BOOST_TEST(reponse == REPONSE_408,
+               "le corps n'est pas complet (22 octets sur 100) : pas de réponse avant lui, "
+               "puis REPONSE_408 à l'échéance ; reçu :\n"
+                   << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 408, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(requete_suivante_deja_commencee_donne_408) {
+    auto g = garde();
+    Serveur serveur(REQUETE_COURTE);
+    support::ClientTcp client(serveur.port(), 3000ms);
+    // Pipelining : une requête entière et le début de la suivante. Ses octets sont déjà là :
+    // c'est son délai de requête (300 ms) qui court, pas celui d'inactivité (30 s).
+    client.envoyer(REQUETE + "GET /suite HT");
+    BOOST_TEST(reponse_ou_echec(client, "pas de réponse à la première requête") == REPONSE_OK);
+    const std::string reponse = reponse_ou_echec(
+        client, "le début de la requête suivante était déjà dans le tampon : son échéance "
+                "(delais.requete, 300 ms ici) court aussitôt, puis REPONSE_408");
+    BOOST_TEST(reponse == REPONSE_408, "réponse inattendue :\n" << reponse);
 }
 
 BOOST_AUTO_TEST_CASE(deconnexion_brutale_sans_consequence) {

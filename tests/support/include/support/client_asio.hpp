@@ -147,6 +147,28 @@ public:
         }
     }
 
+    /// Attend au plus `delai` que quelque chose arrive du serveur (des octets ou la
+    /// fermeture), sans rien consommer ni lever : renvoie false si rien n'est arrivé. Sert à
+    /// avancer au rythme du serveur, par exemple « envoyer un octet, puis attendre au plus
+    /// 50 ms une éventuelle réponse avant d'envoyer le suivant ».
+    bool attendre_lisible(Delai delai) {
+        if (!tampon_.empty())
+            return true;
+        std::optional<boost::system::error_code> fin;
+        socket_.async_wait(boost::asio::socket_base::wait_read,
+                           [&fin](const boost::system::error_code& ec) { fin = ec; });
+        io_.restart();
+        io_.run_for(delai);
+        if (!fin) {
+            boost::system::error_code ec;
+            socket_.cancel(ec);
+            io_.restart();
+            io_.run(); // le gestionnaire reçoit operation_aborted ; on attend qu'il finisse
+            return false;
+        }
+        return true;
+    }
+
     /// Ferme le sens client → serveur (shutdown(SHUT_WR)) : le serveur lit une fin de flux
     /// mais peut encore répondre.
     void fermer_ecriture() {
