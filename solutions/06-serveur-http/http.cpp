@@ -100,6 +100,9 @@ rt::Task<std::optional<std::size_t>> lire_avant(rt::net::TcpStream& socket, std:
 Jugement juger(std::string_view tete) {
     constexpr Jugement invalide{Verdict::Invalide};
     std::string_view ligne = couper(tete, "\r\n");
+    if (ligne.find_first_of("\r\n") != std::string_view::npos) {
+        return invalide; // un \r ou un \n isolé : un autre serveur pourrait y couper la ligne
+    }
     const std::string_view methode = couper(ligne, " ");
     const std::string_view cible = couper(ligne, " ");
     const std::string_view version = ligne;
@@ -126,8 +129,7 @@ Jugement juger(std::string_view tete) {
         if (nom.empty() || nom.find_first_of(" \t") != std::string_view::npos) {
             return invalide;
         }
-        // Un \r ou un \n isolé : un autre serveur pourrait y voir une fin de ligne.
-        if (entete.find_first_of("\r\n") != std::string_view::npos) {
+        if (entete.find_first_of("\r\n") != std::string_view::npos) { // \r ou \n isolé
             return invalide;
         }
         const std::string_view valeur = sans_espaces(entete.substr(deux_points + 1));

@@ -1,31 +1,42 @@
 /// \file
 /// \brief Chapitre 06 — le serveur de l'article, corrigé : une tête de requête lue en autant
 /// de `read` qu'il faut (bornée à 8 Kio, sinon 431), keep-alive et `Connection: close`
-/// respectés, une tête invalide refusée (400), et une boucle d'acceptation qui survit aux
-/// erreurs d'`accept` (EMFILE) au lieu d'arrêter tout le serveur.
+/// respectés, une tête invalide refusée (400), un corps lu et jeté selon `Content-Length` (il
+/// n'est jamais pris pour une requête), `Transfer-Encoding` refusé (501), deux délais (un
+/// client muet est déconnecté, une requête trop lente reçoit 408), et une boucle
+/// d'acceptation qui survit aux erreurs d'`accept` (EMFILE) au lieu d'arrêter tout le serveur.
 ///
-/// Usage : `ch06_serveur_corrige [adresse] [--auto N]`
+/// Usage : `ch06_serveur_corrige [adresse] [--inactivite MS] [--delai-requete MS] [--auto N]`
 /// - `adresse` : « hôte:port », 127.0.0.1:8080 par défaut ; `127.0.0.1:0` choisit un port
 ///   libre et l'affiche ;
+/// - `--inactivite MS` : attente maximale du premier octet d'une requête (10 000 ms par
+///   défaut, 300 ms avec `--auto`) ; au-delà, la connexion est fermée sans réponse ;
+/// - `--delai-requete MS` : durée maximale d'une requête, du premier octet à la fin du corps
+///   (10 000 ms par défaut, 300 ms avec `--auto`) ; au-delà, réponse 408 et fermeture ;
 /// - `--auto N` : démonstration autonome : N clients keep-alive (deux requêtes chacun), une
-///   requête en trois morceaux, des octets quelconques, une tête trop longue, puis une
-///   pénurie de descripteurs (EMFILE) provoquée exprès : le serveur la journalise et continue.
+///   requête en trois morceaux, des octets quelconques, une tête trop longue, un POST dont le
+///   corps ressemble à une requête, un corps « chunked », un client muet, une tête sans fin,
+///   puis une pénurie de descripteurs (EMFILE) provoquée exprès : le serveur la journalise et
+///   continue.
 ///
 /// Essai à la main : `ch06_serveur_corrige`, puis
 /// `curl -v http://127.0.0.1:8080/ http://127.0.0.1:8080/` (deux requêtes, une connexion).
+#include "tete_http.hpp"
+
 #include <rt/rt.hpp>
 
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -45,37 +56,26 @@ constexpr std::string_view REPONSE_OK_FERMER = "HTTP/1.1 200 OK\r\nContent-Type:
                                                "Hello, World!";
 constexpr std::string_view REPONSE_400 =
     "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+constexpr std::string_view REPONSE_408 =
+    "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 constexpr std::string_view REPONSE_431 = "HTTP/1.1 431 Request Header Fields Too Large\r\n"
                                          "Content-Length: 0\r\nConnection: close\r\n\r\n";
+constexpr std::string_view REPONSE_501 =
+    "HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// Les deux délais d'une connexion (options --inactivite et --delai-requete).
+struct Delais {
+    std::chrono::milliseconds inactivite{10'000}; ///< attente du premier octet d'une requête
+    std::chrono::milliseconds requete{10'000};    ///< du premier octet à la fin du corps
+};
 
 int erreurs_accept = 0; // lu par la démonstration (un seul thread : pas besoin d'atomique)
 
-std::string en_minuscules(std::string_view s) {
-    std::string r(s);
-    for (char& c : r) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return r;
-}
-
-/// Une tête est acceptée si sa première ligne finit par « HTTP/1.x » ; version courte de
-/// juger() (l'exercice), qui vérifie aussi la méthode et chaque en-tête.
-std::optional<bool> garder_connexion(std::string_view tete) {
-    const std::string_view ligne = tete.substr(0, tete.find("\r\n"));
-    if (!ligne.ends_with(" HTTP/1.1") && !ligne.ends_with(" HTTP/1.0")) {
-        return std::nullopt; // invalide
-    }
-    const std::string minuscules = en_minuscules(tete);
-    if (minuscules.find("\r\nconnection: close") != std::string::npos) {
-        return false;
-    }
-    return ligne.ends_with("1.1") ||
-           minuscules.find("\r\nconnection: keep-alive") != std::string::npos;
-}
-
-/// Après une réponse d'erreur : ne plus écrire, lire et jeter ce que le client envoie encore
-/// (un temps borné), pour que la fermeture ne parte pas en RST avant qu'il ait tout lu.
-rt::Task<void> fermer_poliment(rt::net::TcpStream& socket) {
+/// Envoie une réponse d'erreur, puis ferme poliment : ne plus écrire, lire et jeter ce que le
+/// client envoie encore (un temps borné), pour que la fermeture ne parte pas en RST avant
+/// qu'il ait lu la réponse.
+rt::Task<void> fermer_poliment(rt::net::TcpStream& socket, std::string_view reponse) {
+    co_await socket.write_all(reponse);
     socket.shutdown_write();
     std::array<char, 4096> poubelle;
     for (std::size_t jetes = 0; jetes < 64 * 1024;) {
@@ -87,36 +87,86 @@ rt::Task<void> fermer_poliment(rt::net::TcpStream& socket) {
     }
 }
 
+/// Un read abandonné à l'échéance : std::nullopt si elle passe avant que des octets (ou la
+/// fin de flux) arrivent. Le read abandonné n'a rien consommé : rien n'est perdu.
+rt::Task<std::optional<std::size_t>> lire_avant(rt::net::TcpStream& socket, std::span<char> tampon,
+                                                rt::time::Instant echeance) {
+    auto n = co_await rt::time::timeout_at(echeance, socket.read(tampon));
+    co_return n ? std::optional(*n) : std::nullopt;
+}
+
 // [connexion]
-rt::Task<void> traiter_connexion(rt::net::TcpStream socket) {
+rt::Task<void> traiter_connexion(rt::net::TcpStream socket, Delais delais) {
+    using Horloge = std::chrono::steady_clock;
     std::string recu; // hors de la boucle : peut déjà contenir le début de la requête suivante
     std::array<char, 4096> morceau;
     for (;;) {
+        // Rien en attente : le premier octet de la requête doit arriver avant l'échéance
+        // d'inactivité. Un client muet ne garde pas sa connexion (et son fd) pour toujours.
+        if (recu.empty()) {
+            const auto n = co_await lire_avant(socket, morceau, Horloge::now() + delais.inactivite);
+            if (!n || *n == 0) {
+                co_return; // muet trop longtemps, ou parti : on ferme sans rien dire
+            }
+            recu.append(morceau.data(), *n);
+        }
+        // La requête a commencé : sa tête ET son corps doivent arriver avant cette échéance.
+        const auto echeance = Horloge::now() + delais.requete;
+
         // Lire jusqu'à la fin de la tête, en autant de read qu'il faut, dans la limite.
         std::size_t fin;
         while ((fin = recu.find("\r\n\r\n")) == std::string::npos) {
             if (recu.size() >= TAILLE_MAX_TETE) {
-                co_await socket.write_all(REPONSE_431);
-                co_await fermer_poliment(socket);
+                co_await fermer_poliment(socket, REPONSE_431);
                 co_return;
             }
-            const std::size_t n = co_await socket.read(morceau);
-            if (n == 0) {
+            const auto n = co_await lire_avant(socket, morceau, echeance);
+            if (!n) {
+                co_await fermer_poliment(socket, REPONSE_408);
+                co_return;
+            }
+            if (*n == 0) {
                 co_return; // le client a fermé
             }
-            recu.append(morceau.data(), n);
+            recu.append(morceau.data(), *n);
         }
-        const std::string tete = recu.substr(0, fin);
-        recu.erase(0, fin + 4); // la suite éventuelle est la requête suivante
-        const std::optional<bool> garder = garder_connexion(tete);
-        if (!garder || fin + 4 > TAILLE_MAX_TETE) {
-            co_await socket.write_all(garder ? REPONSE_431 : REPONSE_400);
-            co_await fermer_poliment(socket);
+        if (fin + 4 > TAILLE_MAX_TETE) {
+            co_await fermer_poliment(socket, REPONSE_431);
             co_return;
         }
-        std::cout << "Requête reçue : " << tete.substr(0, tete.find("\r\n")) << std::endl;
-        co_await socket.write_all(*garder ? REPONSE_OK : REPONSE_OK_FERMER);
-        if (!*garder) {
+        const tete_http::Analyse analyse =
+            tete_http::analyser(std::string_view(recu).substr(0, fin));
+        if (analyse.verdict == tete_http::Verdict::Invalide ||
+            analyse.verdict == tete_http::Verdict::NonImplemente) {
+            const bool invalide = analyse.verdict == tete_http::Verdict::Invalide;
+            co_await fermer_poliment(socket, invalide ? REPONSE_400 : REPONSE_501);
+            co_return;
+        }
+        std::cout << "Requête reçue : " << recu.substr(0, recu.find("\r\n")) << std::endl;
+        recu.erase(0, fin + 4); // la suite éventuelle est le corps, puis la requête suivante
+
+        // Le corps : exactement longueur_corps octets, lus et jetés un morceau à la fois (la
+        // mémoire reste bornée), sans jamais lire au-delà : la suite est une autre requête.
+        std::size_t reste = analyse.longueur_corps;
+        const std::size_t deja_la = std::min(reste, recu.size());
+        recu.erase(0, deja_la);
+        reste -= deja_la;
+        while (reste > 0) {
+            const std::size_t voulu = std::min(reste, morceau.size());
+            const auto n = co_await lire_avant(socket, std::span(morceau).first(voulu), echeance);
+            if (!n) {
+                co_await fermer_poliment(socket, REPONSE_408);
+                co_return;
+            }
+            if (*n == 0) {
+                co_return;
+            }
+            reste -= *n;
+        }
+
+        const bool garder = analyse.verdict == tete_http::Verdict::Garder;
+        co_await socket.write_all(garder ? REPONSE_OK : REPONSE_OK_FERMER);
+        if (!garder) {
             co_return; // Connection: close
         }
     }
@@ -124,7 +174,7 @@ rt::Task<void> traiter_connexion(rt::net::TcpStream socket) {
 // [connexion]
 
 // [acceptation]
-rt::Task<void> servir(rt::net::TcpListener listener) {
+rt::Task<void> servir(rt::net::TcpListener listener, Delais delais) {
     for (;;) {
         std::optional<std::pair<rt::net::TcpStream, rt::net::SocketAddr>> accepte;
         try {
@@ -142,9 +192,9 @@ rt::Task<void> servir(rt::net::TcpListener listener) {
             continue;
         }
         auto& [socket, addr] = *accepte;
-        (void)rt::spawn([socket = std::move(socket)]() mutable -> rt::Task<void> {
+        (void)rt::spawn([socket = std::move(socket), delais]() mutable -> rt::Task<void> {
             try {
-                co_await traiter_connexion(std::move(socket));
+                co_await traiter_connexion(std::move(socket), delais);
             } catch (const std::exception& e) {
                 std::cerr << "Erreur lors du traitement : " << e.what() << std::endl;
             }
@@ -213,11 +263,12 @@ rt::Task<std::vector<std::string>> client(std::string adresse, std::vector<std::
     co_return lignes;
 }
 
-rt::Task<int> demonstration(int nombre) {
+rt::Task<int> demonstration(int nombre, Delais delais) {
     auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
     const std::string a = listener.local_addr().to_string();
-    std::cout << "Serveur en écoute sur " << a << std::endl;
-    auto serveur = rt::spawn(servir(std::move(listener)));
+    std::cout << "Serveur en écoute sur " << a << " (inactivité " << delais.inactivite.count()
+              << " ms, requête " << delais.requete.count() << " ms)" << std::endl;
+    auto serveur = rt::spawn(servir(std::move(listener), delais));
     const std::string requete = "GET / HTTP/1.1\r\nHost: " + a + "\r\n\r\n";
     const std::string derniere =
         "GET /fin HTTP/1.1\r\nHost: " + a + "\r\nConnection: close\r\n\r\n";
@@ -256,7 +307,33 @@ rt::Task<int> demonstration(int nombre) {
     verifier(co_await client(a, liste("GET / HTTP/1.1\r\nX: " + std::string(9000, 'a')), 1),
              liste("HTTP/1.1 431 Request Header Fields Too Large"), "tête de 9 Kio");
 
-    // 5. Plus aucun descripteur libre : accept échoue (EMFILE). On abaisse la limite, on
+    // 5. Un POST dont le corps ressemble à une requête, suivi d'un GET « Connection: close » :
+    //    deux réponses (le POST, le GET), pas trois. Le corps n'est pas une requête.
+    const std::string corps = "GET /smuggled HTTP/1.1\r\n\r\n";
+    const std::string post = "POST /formulaire HTTP/1.1\r\nHost: " + a +
+                             "\r\nContent-Length: " + std::to_string(corps.size()) + "\r\n\r\n";
+    verifier(co_await client(a, liste(post + corps + derniere), 3),
+             liste("HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "(connexion fermée)"),
+             "POST au corps « GET /smuggled », puis un GET : deux réponses seulement");
+    // 6. Un corps « chunked » : ce serveur ne sait pas le lire, il refuse (501).
+    verifier(co_await client(a,
+                             liste("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                   "5\r\nhello\r\n0\r\n\r\n"),
+                             1),
+             liste("HTTP/1.1 501 Not Implemented"), "corps en Transfer-Encoding: chunked");
+    // 7. Un client muet : déconnecté sans réponse après le délai d'inactivité.
+    const auto debut = std::chrono::steady_clock::now();
+    auto muet = co_await client(a, std::vector<std::string>(), 1);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - debut);
+    verifier(muet, liste("(connexion fermée)"),
+             "client muet, fermé après " + std::to_string(ms.count()) + " ms");
+    echecs += ms >= delais.inactivite ? 0 : 1;
+    // 8. Une tête qui ne finit jamais : 408 après le délai de requête.
+    verifier(co_await client(a, liste("GET /sans-fin HTTP/1.1\r\nHost: " + a + "\r\n"), 1),
+             liste("HTTP/1.1 408 Request Timeout"), "tête jamais finie");
+
+    // 9. Plus aucun descripteur libre : accept échoue (EMFILE). On abaisse la limite, on
     //    occupe tous les fds sauf un, que prend le client ; le serveur ne peut plus accepter.
     rlimit avant{};
     ::getrlimit(RLIMIT_NOFILE, &avant);
@@ -296,23 +373,32 @@ rt::Task<int> demonstration(int nombre) {
 int main(int argc, char** argv) {
     std::string adresse = "127.0.0.1:8080";
     int automatique = 0;
+    std::optional<std::chrono::milliseconds> inactivite;
+    std::optional<std::chrono::milliseconds> requete;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--auto" && i + 1 < argc) {
             automatique = std::atoi(argv[++i]);
+        } else if (arg == "--inactivite" && i + 1 < argc) {
+            inactivite = std::chrono::milliseconds(std::atol(argv[++i]));
+        } else if (arg == "--delai-requete" && i + 1 < argc) {
+            requete = std::chrono::milliseconds(std::atol(argv[++i]));
         } else {
             adresse = arg;
         }
     }
+    // Des délais courts pour la démonstration, qui les attend ; 10 s sinon.
+    const std::chrono::milliseconds defaut = automatique > 0 ? 300ms : 10'000ms;
+    const Delais delais{inactivite.value_or(defaut), requete.value_or(defaut)};
     try {
         if (automatique > 0) {
-            return rt::block_on(demonstration(automatique));
+            return rt::block_on(demonstration(automatique, delais));
         }
-        rt::block_on([](std::string a) -> rt::Task<void> {
+        rt::block_on([](std::string a, Delais d) -> rt::Task<void> {
             auto listener = co_await rt::net::TcpListener::bind(a);
             std::cout << "Serveur en écoute sur " << listener.local_addr().to_string() << std::endl;
-            co_await servir(std::move(listener));
-        }(adresse));
+            co_await servir(std::move(listener), d);
+        }(adresse, delais));
     } catch (const std::exception& e) {
         std::cerr << "Erreur : " << e.what() << std::endl;
         return 1;

@@ -19,7 +19,8 @@ Jugement juger(std::string_view tete) {
     //     trois mots ; MÉTHODE en lettres majuscules, CIBLE non vide, VERSION « HTTP/1.1 » ou
     //     « HTTP/1.0 » ; sinon Verdict::Invalide ;
     //   - chaque ligne suivante : « Nom: valeur » (un « : », un nom non vide, sans espace ni
-    //     tabulation, et pas de « \r » ni de « \n » isolé dans la ligne) ; sinon Invalide ;
+    //     tabulation) ; et aucune ligne ne contient de « \r » ni de « \n » isolé (hors des
+    //     « \r\n » qui séparent les lignes) ; sinon Invalide ;
     //   - keep-alive par défaut en HTTP/1.1, fermeture par défaut en HTTP/1.0 ; l'en-tête
     //     Connection (nom et valeur sans tenir compte de la casse) « close » ou « keep-alive »
     //     change ce choix : Verdict::Fermer ou Verdict::Garder.
