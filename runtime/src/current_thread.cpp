@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rt/detail/context.hpp"
+#include "rt/detail/coop.hpp"
 
 namespace rt::detail {
 
@@ -19,24 +20,14 @@ bool CurrentThreadScheduler::on_runtime_thread() const noexcept {
 }
 
 void CurrentThreadScheduler::adopt(TaskHeader* task) noexcept {
-    task->owned = true;
-    task->prev_owned = nullptr;
-    task->next_owned = owned_head_;
-    if (owned_head_) {
-        owned_head_->prev_owned = task;
-    }
-    owned_head_ = task;
+    owned_.push(task);
     if (task->counted) {
         metrics_.task_spawned();
     }
 }
 
 void CurrentThreadScheduler::disown(TaskHeader* task) noexcept {
-    (task->prev_owned ? task->prev_owned->next_owned : owned_head_) = task->next_owned;
-    if (task->next_owned) {
-        task->next_owned->prev_owned = task->prev_owned;
-    }
-    task->owned = false;
+    owned_.remove(task);
     if (task->counted) {
         metrics_.task_finished();
     }
@@ -142,12 +133,13 @@ void CurrentThreadScheduler::block_on(TaskHeader* main) {
     drain_remote();
     while (!main->is_complete()) {
         // 1. Un lot de passages de tâches prêtes.
-        for (int budget = EVENT_INTERVAL; budget > 0 && !main->is_complete(); --budget) {
+        for (int n = EVENT_INTERVAL; n > 0 && !main->is_complete(); --n) {
             TaskHeader* task = local_.pop();
             if (!task) {
                 break;
             }
             batch_.incr_poll_count();
+            coop::BudgetGuard coop_budget; // 128 opérations prêtes, puis elle cède la main
             task->run();
         }
         if (main->is_complete()) {
@@ -192,10 +184,11 @@ void CurrentThreadScheduler::shutdown() noexcept {
     // (on_complete). Une tâche en cours d'exécution (arrêt demandé depuis l'une d'elles)
     // s'annulera elle-même à la fin de son passage : on la retire seulement de la liste.
     local_.clear();
-    while (TaskHeader* task = owned_head_) {
-        if (!task->shutdown() && task->owned) {
-            disown(task);
+    while (TaskHeader* task = owned_.pop()) {
+        if (task->counted) {
+            metrics_.task_finished();
         }
+        task->shutdown(); // sans effet si elle tourne : elle s'annulera en fin de passage
     }
     local_.clear();
     batch_.submit(metrics_, 0);

@@ -2,13 +2,17 @@
 
 #include "rt/runtime.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "rt/detail/context.hpp"
 #include "rt/detail/current_thread.hpp"
+#include "rt/detail/multi_thread.hpp"
 
 namespace rt {
 
@@ -51,6 +55,46 @@ Handle Handle::current() {
     return Handle(detail::Ref<detail::Scheduler>(&scheduler));
 }
 
+namespace {
+
+/// Un entier positif lu dans la variable d'environnement `name`, s'il y en a un.
+std::optional<std::size_t> positive_from_env(const char* name) {
+    const char* text = std::getenv(name);
+    if (text == nullptr || *text == '\0') {
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text, &end, 10);
+    if (*end != '\0' || value == 0) {
+        throw std::invalid_argument(std::string(name) +
+                                    " : un entier positif est attendu (reçu « " + text + " »)");
+    }
+    return static_cast<std::size_t>(value);
+}
+
+} // namespace
+
+Builder Builder::from_env() {
+    const char* flavor = std::getenv("RT_FLAVOR");
+    if (flavor == nullptr || *flavor == '\0' || std::string_view(flavor) == "current_thread") {
+        return current_thread();
+    }
+    if (std::string_view(flavor) == "multi_thread") {
+        return multi_thread();
+    }
+    throw std::invalid_argument(std::string("RT_FLAVOR : « current_thread » ou « multi_thread » "
+                                            "attendu (reçu « ") +
+                                flavor + " »)");
+}
+
+Builder& Builder::worker_threads(std::size_t n) {
+    if (n == 0) {
+        throw std::invalid_argument("Builder::worker_threads : il faut au moins un worker");
+    }
+    workers_ = n;
+    return *this;
+}
+
 Runtime Builder::build() const {
     ReactorKind kind = ReactorKind::Poll;
     if (reactor_) {
@@ -59,7 +103,22 @@ Runtime Builder::build() const {
                env && std::string_view(env) == "epoll") {
         kind = ReactorKind::Epoll;
     }
-    return Runtime(detail::Ref<detail::Scheduler>::adopt(new detail::CurrentThreadScheduler(kind)));
+    if (!multi_thread_) {
+        return Runtime(
+            detail::Ref<detail::Scheduler>::adopt(new detail::CurrentThreadScheduler(kind)));
+    }
+    std::size_t workers = 0;
+    if (workers_) {
+        workers = *workers_;
+    } else if (auto from_env = positive_from_env("RT_WORKER_THREADS")) {
+        workers = *from_env;
+    } else {
+        workers = std::max(1u, std::thread::hardware_concurrency());
+    }
+    auto scheduler = detail::Ref<detail::MultiThreadScheduler>::adopt(
+        new detail::MultiThreadScheduler(workers, kind));
+    scheduler->start();
+    return Runtime(detail::Ref<detail::Scheduler>(scheduler.get()));
 }
 
 } // namespace rt

@@ -74,7 +74,7 @@ void TaskHeader::run() noexcept {
     case TaskState::ToIdle::Ok:
         return;
     case TaskState::ToIdle::OkNotified:
-        scheduler->schedule(this);
+        scheduler->reschedule(this); // réveillée pendant son passage : en fin de file
         return;
     case TaskState::ToIdle::Cancelled:
         cancel_now();

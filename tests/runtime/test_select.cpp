@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/attendre.hpp>
 #include <support/chien_de_garde.hpp>
 #include <support/sentinelle.hpp>
 
@@ -18,8 +19,7 @@ using support::Sentinelle;
 
 namespace {
 
-rt::Task<int> attendre_puis_rendre(std::chrono::milliseconds d, int v,
-                                   std::shared_ptr<int> vivants) {
+rt::Task<int> attendre_puis_rendre(std::chrono::milliseconds d, int v, support::Compteur vivants) {
     Sentinelle s(std::move(vivants));
     co_await rt::time::sleep(d);
     co_return v;
@@ -27,7 +27,7 @@ rt::Task<int> attendre_puis_rendre(std::chrono::milliseconds d, int v,
 } // namespace
 
 BOOST_AUTO_TEST_CASE(la_premiere_terminee_gagne) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     rt::block_on([&]() -> rt::Task<void> {
         auto r = co_await rt::select(attendre_puis_rendre(1h, 1, vivants),
                                      attendre_puis_rendre(2ms, 2, vivants));
@@ -97,14 +97,13 @@ BOOST_AUTO_TEST_CASE(branches_qui_cedent_la_main) {
 }
 
 BOOST_AUTO_TEST_CASE(parent_annule_pendant_le_select) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     rt::block_on([&]() -> rt::Task<void> {
         auto h = rt::spawn([&]() -> rt::Task<void> {
             (void)co_await rt::select(attendre_puis_rendre(1h, 1, vivants),
                                       attendre_puis_rendre(1h, 2, vivants));
         });
-        co_await rt::task::yield_now();
-        BOOST_TEST(*vivants == 2);
+        co_await support::attendre_que([&] { return *vivants == 2; }); // les deux branches dorment
         h.abort();
         auto r = co_await h;
         BOOST_TEST(r.error().is_cancelled());

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     int nettoyages = 0;
     {
         rt::Runtime runtime = rt::Builder::current_thread().build();
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
 }
 
 BOOST_AUTO_TEST_CASE(block_on_gratuit_arrete_son_runtime) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     rt::block_on([&]() -> rt::Task<void> {
         (void)rt::spawn(
             [s = Sentinelle(vivants)]() -> rt::Task<void> { co_await rt::time::sleep(1h); });
@@ -70,14 +70,14 @@ BOOST_AUTO_TEST_CASE(spawn_apres_arret_annule_aussitot) {
     rt::Runtime runtime = rt::Builder::current_thread().build();
     rt::Handle handle = runtime.handle();
     runtime.shutdown();
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     auto h = handle.spawn([s = Sentinelle(vivants)]() -> rt::Task<int> { co_return 1; });
     BOOST_TEST(h.is_finished());
     BOOST_TEST(*vivants == 0);
 }
 
 BOOST_AUTO_TEST_CASE(tache_qui_attend_une_autre_a_l_arret) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     {
         rt::Runtime runtime = rt::Builder::current_thread().build();
         runtime.block_on([&]() -> rt::Task<void> {
@@ -103,11 +103,13 @@ BOOST_AUTO_TEST_CASE(exception_d_un_destructeur_pendant_l_annulation_signalee) {
     // abort() détruit la trame à son point de suspension ; une exception levée par un
     // destructeur ne doit pas disparaître en silence : elle est signalée et comptée.
     rt::block_on([]() -> rt::Task<void> {
-        auto h = rt::spawn([]() -> rt::Task<void> {
+        auto demarree = rt::sync::oneshot::channel<int>();
+        auto h = rt::spawn([tx = std::move(demarree.first)]() mutable -> rt::Task<void> {
             DestructeurQuiLeve d;
+            (void)tx.send(1); // démarrée : elle va s'endormir
             co_await rt::time::sleep(1h);
         });
-        co_await rt::task::yield_now(); // la tâche démarre et s'endort
+        (void)co_await demarree.second;
         h.abort();
         auto r = co_await h;
         BOOST_TEST(!r.has_value());

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/attendre.hpp>
 #include <support/sentinelle.hpp>
 
 #include <memory>
@@ -15,8 +16,10 @@ using namespace std::chrono_literals;
 using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(spawn_ne_demarre_pas_la_tache_tout_de_suite) {
+    // Sur current_thread, la tâche attend que la tâche courante rende la main (sur
+    // multi_thread, un autre worker peut la démarrer aussitôt).
     std::vector<std::string> journal;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         auto h = rt::spawn([&]() -> rt::Task<void> {
             journal.push_back("tâche");
             co_return;
@@ -29,8 +32,9 @@ BOOST_AUTO_TEST_CASE(spawn_ne_demarre_pas_la_tache_tout_de_suite) {
 }
 
 BOOST_AUTO_TEST_CASE(taches_executees_dans_l_ordre_de_lancement) {
+    // L'ordre FIFO d'une file unique : current_thread.
     std::vector<int> ordre;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         std::vector<rt::JoinHandle<void>> handles;
         for (int i = 0; i < 10; ++i) {
             handles.push_back(rt::spawn([&ordre, i]() -> rt::Task<void> {
@@ -60,7 +64,7 @@ BOOST_AUTO_TEST_CASE(join_rend_la_valeur) {
 BOOST_AUTO_TEST_CASE(join_d_une_tache_deja_finie) {
     int v = rt::block_on([]() -> rt::Task<int> {
         auto h = rt::spawn([]() -> rt::Task<int> { co_return 3; });
-        co_await rt::task::yield_now(); // la tâche tourne et finit
+        co_await support::attendre_que([&] { return h.is_finished(); }); // tourne et finit
         BOOST_TEST(h.is_finished());
         co_return (co_await h).value();
     }());
@@ -94,16 +98,19 @@ BOOST_AUTO_TEST_CASE(exception_devient_join_error_panique) {
 }
 
 BOOST_AUTO_TEST_CASE(abort_detruit_la_tache_qui_dort) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     bool apres_sleep = false;
     rt::block_on([&]() -> rt::Task<void> {
-        auto h = rt::spawn([&, s = Sentinelle(vivants)]() -> rt::Task<int> {
+        auto demarree = rt::sync::oneshot::channel<int>();
+        auto h = rt::spawn([&, s = Sentinelle(vivants),
+                            tx = std::move(demarree.first)]() mutable -> rt::Task<int> {
             Sentinelle locale(vivants);
+            (void)tx.send(1); // démarrée : elle va s'endormir
             co_await rt::time::sleep(10s);
             apres_sleep = true;
             co_return 1;
         });
-        co_await rt::task::yield_now(); // la tâche démarre et s'endort
+        (void)co_await demarree.second; // sur n'importe quel worker, la tâche a démarré
         BOOST_TEST(*vivants == 2);      // la capture et la variable locale
         h.abort();
         auto r = co_await h;
@@ -115,8 +122,10 @@ BOOST_AUTO_TEST_CASE(abort_detruit_la_tache_qui_dort) {
 }
 
 BOOST_AUTO_TEST_CASE(abort_avant_le_premier_passage) {
+    // « Avant le premier passage » n'est garanti que sur current_thread (sur multi_thread, un
+    // worker peut l'exécuter avant l'abort : test_task_combinations couvre les deux cas).
     bool execute = false;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         auto h = rt::spawn([&]() -> rt::Task<void> {
             execute = true;
             co_return;
@@ -131,7 +140,7 @@ BOOST_AUTO_TEST_CASE(abort_avant_le_premier_passage) {
 BOOST_AUTO_TEST_CASE(abort_d_une_tache_finie_ne_change_rien) {
     rt::block_on([]() -> rt::Task<void> {
         auto h = rt::spawn([]() -> rt::Task<int> { co_return 9; });
-        co_await rt::task::yield_now();
+        co_await support::attendre_que([&] { return h.is_finished(); });
         h.abort();
         auto r = co_await h;
         BOOST_TEST(r.has_value());
@@ -189,15 +198,19 @@ BOOST_AUTO_TEST_CASE(cent_mille_taches) {
         for (auto& h : hs) {
             s += (co_await h).value();
         }
-        BOOST_TEST(rt::Handle::current().metrics().alive_tasks == 0u);
+        // Une tâche réveille celui qui l'attend, *puis* quitte la liste des tâches vivantes :
+        // sur multi_thread, ces deux pas peuvent être vus dans le désordre depuis ici.
+        co_await support::attendre_que(
+            [] { return rt::Handle::current().metrics().alive_tasks == 0u; });
         co_return s;
     }());
     BOOST_TEST(somme == 100'000LL * 99'999 / 2);
 }
 
 BOOST_AUTO_TEST_CASE(yield_now_laisse_passer_les_autres) {
+    // L'ordre exact des passages est celui de current_thread (une seule file FIFO).
     std::vector<std::string> journal;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         auto a = rt::spawn([&]() -> rt::Task<void> {
             journal.push_back("a1");
             co_await rt::task::yield_now();

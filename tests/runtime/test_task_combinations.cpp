@@ -114,7 +114,7 @@ rt::Task<void> ceder_jusqu_a(std::function<bool()> fini) {
 }
 
 void jouer(const std::function<rt::Runtime()>& fabrique, Exception e, Interet in, Annulation a) {
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     auto demarre = std::make_shared<bool>(false);
     const Attendu attendu = prevoir(e, a);
     std::uint64_t paniques = 0;

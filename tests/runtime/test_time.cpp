@@ -4,6 +4,8 @@
 
 #include <rt/rt.hpp>
 
+#include <support/sentinelle.hpp>
+
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -40,8 +42,10 @@ BOOST_AUTO_TEST_CASE(reveils_dans_l_ordre_des_echeances) {
 }
 
 BOOST_AUTO_TEST_CASE(echeances_egales_dans_l_ordre_d_inscription) {
+    // Les réveils sont dans l'ordre d'inscription ; l'ordre des *passages* qui les suivent
+    // n'est observable que sur current_thread (plusieurs workers les exécutent en parallèle).
     std::vector<int> ordre;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         auto echeance = Clock::now() + 5ms;
         std::vector<rt::JoinHandle<void>> hs;
         for (int i = 0; i < 5; ++i) {
@@ -136,12 +140,12 @@ BOOST_AUTO_TEST_CASE(timeout_puis_abort_annule_vraiment) {
 BOOST_AUTO_TEST_CASE(timeout_detruit_l_operation_interieure) {
     // Sur une opération qui n'est pas une tâche lancée (ici une coroutine), le délai écoulé
     // la détruit à son point de suspension : ses destructeurs s'exécutent.
-    auto vivants = std::make_shared<int>(0);
+    auto vivants = support::nouveau_compteur();
     rt::block_on([&]() -> rt::Task<void> {
-        auto longue = [](std::shared_ptr<int> v) -> rt::Task<int> {
+        auto longue = [](support::Compteur v) -> rt::Task<int> {
             ++*v;
             struct Garde {
-                std::shared_ptr<int> v;
+                support::Compteur v;
                 ~Garde() { --*v; }
             } garde{v};
             co_await rt::time::sleep(10s);

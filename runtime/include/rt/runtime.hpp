@@ -98,7 +98,7 @@ public:
     /// Interdit depuis une tâche (on bloquerait le runtime) : lève `std::logic_error`.
     template <class T>
     T block_on(Task<T> task) {
-        auto* cell = new detail::TaskCell<T>(scheduler_.get(), std::move(task));
+        auto* cell = new detail::TaskCell<T>(scheduler_->main_scheduler().get(), std::move(task));
         cell->counted = false; // la tâche principale n'est pas une tâche « lancée »
         JoinHandle<T> handle(cell);
         scheduler_->block_on(cell);
@@ -147,11 +147,24 @@ private:
 /// \code
 /// rt::Runtime runtime = rt::Builder::current_thread().build();
 /// int v = runtime.block_on(main_async());
+///
+/// rt::Runtime pool = rt::Builder::multi_thread().worker_threads(4).build();
 /// \endcode
 class Builder {
 public:
     /// \brief Un runtime à un seul thread : celui qui appelle `block_on`.
-    static Builder current_thread() noexcept { return Builder(); }
+    static Builder current_thread() noexcept { return Builder(false); }
+    /// \brief Un runtime à plusieurs workers qui se volent du travail (chapitre 11). Par
+    /// défaut, un worker par cœur (ou `RT_WORKER_THREADS`, comme `TOKIO_WORKER_THREADS`).
+    static Builder multi_thread() noexcept { return Builder(true); }
+    /// \brief Le planificateur que choisit l'environnement : `RT_FLAVOR=multi_thread` (avec
+    /// `RT_WORKER_THREADS=N`) ou `current_thread` (par défaut). C'est ce qu'utilise
+    /// `rt::block_on` : toute la suite de tests passe ainsi sur l'un et l'autre.
+    static Builder from_env();
+
+    /// \brief Nombre de workers d'un runtime `multi_thread` (au moins 1 : lève
+    /// `std::invalid_argument` pour 0) ; sans effet sur `current_thread`.
+    Builder& worker_threads(std::size_t n);
     /// \brief Choisit le réacteur : `poll(2)` (défaut, celui de la leçon 06) ou `epoll`.
     ///
     /// Sans appel à cette méthode, la variable d'environnement `RT_REACTOR=epoll` choisit
@@ -160,19 +173,23 @@ public:
         reactor_ = kind;
         return *this;
     }
-    /// \brief Construit le runtime.
+    /// \brief Construit le runtime (lève `std::system_error` si le système refuse un thread,
+    /// un eventfd...).
     [[nodiscard]] Runtime build() const;
 
 private:
-    Builder() = default;
+    explicit Builder(bool multi_thread) noexcept : multi_thread_(multi_thread) {}
+    bool multi_thread_;
+    std::optional<std::size_t> workers_;
     std::optional<ReactorKind> reactor_;
 };
 
-/// \brief Raccourci de `#[tokio::main]` : construit un runtime `current_thread`, exécute
+/// \brief Raccourci de `#[tokio::main]` : construit un runtime (`current_thread`, sauf si
+/// l'environnement en demande un autre, voir `Builder::from_env`), exécute
 /// `task` jusqu'au bout, puis arrête le runtime (les tâches encore vivantes sont détruites).
 template <class T>
 T block_on(Task<T> task) {
-    Runtime runtime = Builder::current_thread().build();
+    Runtime runtime = Builder::from_env().build();
     return runtime.block_on(std::move(task));
 }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "rt/detail/driver.hpp"
+#include "rt/detail/owned_tasks.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/detail/scheduler_metrics.hpp"
 #include "rt/detail/task_header.hpp"
@@ -36,6 +37,7 @@ public:
     void spawn(TaskHeader* task) override;
     void schedule(TaskHeader* task) noexcept override;
     void on_complete(TaskHeader* task) noexcept override;
+    Ref<TaskScheduler> main_scheduler() override { return Ref<TaskScheduler>(this); }
     void block_on(TaskHeader* main) override;
     void shutdown() noexcept override;
     [[nodiscard]] bool is_closed() const noexcept override {
@@ -62,7 +64,7 @@ private:
 
     Driver driver_;
     TaskQueue local_;
-    TaskHeader* owned_head_ = nullptr; ///< liste doublement chaînée des tâches vivantes
+    OwnedList owned_; ///< les tâches vivantes (que l'arrêt détruit)
 
     mutable std::mutex remote_mutex_;
     TaskQueue remote_spawned_; ///< protégée par remote_mutex_ : tâches neuves, à adopter

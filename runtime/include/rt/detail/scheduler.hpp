@@ -18,8 +18,12 @@ public:
     /// \brief Prend en charge une tâche neuve (dans son état initial, NOTIFIED) : elle
     /// devient vivante et sera exécutée. Légal depuis n'importe quel thread.
     virtual void spawn(TaskHeader* task) = 0;
-    /// \brief Prend en charge `main` (cellule neuve) puis exécute des tâches jusqu'à ce
-    /// qu'elle soit terminée. Sur le thread appelant.
+    /// \brief Le planificateur de la tâche principale d'un `block_on` : ce runtime lui-même
+    /// (`current_thread`), ou le thread appelant (`multi_thread`, où la tâche principale
+    /// s'exécute sur le thread de `block_on` pendant que les workers exécutent les autres).
+    virtual Ref<TaskScheduler> main_scheduler() = 0;
+    /// \brief Prend en charge `main` (cellule neuve, planifiée par `main_scheduler()`) puis
+    /// l'exécute jusqu'à ce qu'elle soit terminée. Sur le thread appelant.
     virtual void block_on(TaskHeader* main) = 0;
     /// \brief Détruit toutes les tâches encore vivantes, puis refuse les nouvelles.
     virtual void shutdown() noexcept = 0;

@@ -23,15 +23,12 @@ namespace rt::detail {
 /// | champ | qui | quand |
 /// |-------|-----|-------|
 /// | `state` | tout le monde | par les transitions nommées de `TaskState` seulement |
-/// | références (`RefCounted`) | tout le monde | une pour le runtime (jusqu'à la fin), une par
-/// `JoinHandle`, par `Waker` | | `scheduler` | lecture seule | fixé à la construction ; la tâche en
-/// tient une référence | | `resume_point` | l'exécutant | celui qui tient RUNNING l'écrit
-/// (suspension) et le lit (reprise) ; le passage de main se fait par `state` | | `join_waker` |
-/// l'attendeur, puis la tâche | à l'attendeur tant que JOIN_WAKER est bas ; à la tâche dès que
-/// `set_join_waker` l'a levé ; à celui qui voit COMPLETE avec JOIN_WAKER levé (la fin) ensuite | |
-/// `next_in_queue` | le planificateur | la file qui contient la tâche (une tâche n'est qu'une fois
-/// en file : NOTIFIED) | | `owned`, `prev_owned`, `next_owned`, `counted` | le planificateur | sa
-/// liste des tâches vivantes |
+/// | références (`RefCounted`) | tout le monde | une pour le runtime (jusqu'à la fin), une par `JoinHandle`, par `Waker` |
+/// | `scheduler` | lecture seule | fixé à la construction ; la tâche en tient une référence |
+/// | `resume_point` | l'exécutant | celui qui tient RUNNING l'écrit (suspension) et le lit (reprise) ; le passage de main se fait par `state` |
+/// | `join_waker` | l'attendeur, puis la tâche | à l'attendeur tant que JOIN_WAKER est bas ; à la tâche dès que `set_join_waker` l'a levé ; à celui qui voit COMPLETE avec JOIN_WAKER levé (la fin) ensuite |
+/// | `next_in_queue` | le planificateur | la file qui contient la tâche (une tâche n'est qu'une fois en file : NOTIFIED) |
+/// | `owned`, `prev_owned`, `next_owned`, `counted` | le planificateur | sa liste des tâches vivantes (`OwnedList` ; sous le verrou de son morceau avec `multi_thread`) |
 ///
 /// **Un passage** (`run`) : prendre la tâche (NOTIFIED → RUNNING), reprendre la coroutine
 /// jusqu'à sa prochaine suspension ou sa fin, puis la rendre (RUNNING → repos), la remettre

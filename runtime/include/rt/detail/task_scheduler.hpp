@@ -13,7 +13,7 @@ class Driver;
 ///
 /// Séparé de `Scheduler` (ce qu'un *runtime* sait faire : lancer, bloquer, arrêter) pour
 /// qu'une branche de `select`, planifiée par sa tâche parente, n'ait à implémenter que ces
-/// quatre opérations, toutes `noexcept`.
+/// quelques opérations, toutes `noexcept`.
 ///
 /// **Durée de vie** : chaque tâche tient une référence sur son planificateur (prise à sa
 /// création, rendue à sa libération). Un réveil ou un `abort()` venu d'un autre thread au
@@ -23,6 +23,10 @@ class TaskScheduler : public RefCounted {
 public:
     /// \brief Met en file une tâche réveillée (son état dit déjà NOTIFIED). Tout thread.
     virtual void schedule(TaskHeader* task) noexcept = 0;
+    /// \brief Remet en file une tâche réveillée pendant son propre passage (elle a cédé la
+    /// main, ou un autre thread l'a réveillée pendant qu'elle tournait) : en fin de file,
+    /// derrière les autres, jamais devant (voir l'emplacement LIFO, chapitre 11).
+    virtual void reschedule(TaskHeader* task) noexcept { schedule(task); }
     /// \brief La tâche est terminée (résultat publié) : l'oublier et rendre sa référence.
     virtual void on_complete(TaskHeader* task) noexcept = 0;
     /// \brief Compte une exception que personne ne verra (tâche détachée, destructeur).

@@ -23,13 +23,14 @@ namespace rt::detail {
 ///
 /// | bit | drapeau | signification |
 /// |-----|---------|---------------|
-/// | 0 | `NOTIFIED` | hors exécution : la tâche est dans une file ; pendant l'exécution : à
-/// remettre en file à la fin de ce passage | | 1 | `RUNNING` | un thread l'exécute (ou l'annule) ;
-/// lui seul touche à la coroutine | | 2 | `COMPLETE` | terminée, résultat publié ; ne redescend
-/// jamais | | 3 | `CANCELLED` | annulation demandée (`abort`, arrêt du runtime) | | 4 |
-/// `JOIN_INTEREST` | un `JoinHandle` existe | | 5 | `JOIN_WAKER` | l'emplacement du réveil de
-/// l'attendeur est rempli et appartient à la tâche | | 6 | `ARMED` | une suspension attend son
-/// réveil (et un seul réveil la terminera) | | 8–63 | époque | numéro de la suspension courante |
+/// | 0 | `NOTIFIED` | hors exécution : la tâche est dans une file ; pendant l'exécution : à remettre en file à la fin de ce passage |
+/// | 1 | `RUNNING` | un thread l'exécute (ou l'annule) ; lui seul touche à la coroutine |
+/// | 2 | `COMPLETE` | terminée, résultat publié ; ne redescend jamais |
+/// | 3 | `CANCELLED` | annulation demandée (`abort`, arrêt du runtime) |
+/// | 4 | `JOIN_INTEREST` | un `JoinHandle` existe |
+/// | 5 | `JOIN_WAKER` | l'emplacement du réveil de l'attendeur est rempli et appartient à la tâche |
+/// | 6 | `ARMED` | une suspension attend son réveil (et un seul réveil la terminera) |
+/// | 8–63 | époque | numéro de la suspension courante |
 ///
 /// **L'époque et `ARMED`** sont ce qui distingue rt de tokio. Une future de Rust qu'on
 /// réveille à tort est simplement interrogée (`poll`) une fois de plus et répond « pas

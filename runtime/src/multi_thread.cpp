@@ -1,0 +1,205 @@
+// Le planificateur multi_thread : lancer, réveiller, terminer, arrêter. La boucle des
+// workers est dans worker.cpp.
+
+#include "rt/detail/multi_thread.hpp"
+
+#include <condition_variable>
+#include <optional>
+#include <utility>
+
+#include "rt/detail/context.hpp"
+#include "rt/detail/coop.hpp"
+
+namespace rt::detail {
+
+namespace {
+
+/// Le planificateur de la tâche principale d'un `block_on` : la « mettre en file », c'est
+/// réveiller le thread appelant, qui l'exécute lui-même. Ses minuteries et ses sockets vont
+/// au pilote du runtime.
+class BlockOnThread final : public TaskScheduler {
+public:
+    explicit BlockOnThread(Scheduler& runtime) noexcept : runtime_(runtime) { runtime_.add_ref(); }
+
+    void schedule(TaskHeader*) noexcept override {
+        std::lock_guard lock(mutex_);
+        notified_ = true;
+        condvar_.notify_one();
+    }
+    void on_complete(TaskHeader* task) noexcept override { task->release(); }
+    void count_unhandled_panic() noexcept override { runtime_.count_unhandled_panic(); }
+    Driver& driver() noexcept override { return runtime_.driver(); }
+
+    /// Dort jusqu'à ce que la tâche principale soit réveillée (rend aussitôt la première
+    /// fois : une tâche neuve est prête).
+    void wait() {
+        std::unique_lock lock(mutex_);
+        condvar_.wait(lock, [this] { return notified_; });
+        notified_ = false;
+    }
+
+private:
+    ~BlockOnThread() override { runtime_.release(); }
+
+    Scheduler& runtime_;
+    std::mutex mutex_;
+    std::condition_variable condvar_;
+    bool notified_ = true; ///< protégé par mutex_
+};
+
+} // namespace
+
+MultiThreadScheduler::MultiThreadScheduler(std::size_t workers, ReactorKind kind)
+    : driver_(kind), idle_(workers == 0 ? 1 : workers), owned_(workers == 0 ? 1 : workers) {
+    const std::size_t n = workers == 0 ? 1 : workers;
+    workers_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        workers_.push_back(std::make_unique<Worker>(*this, i, driver_, driver_owner_));
+    }
+}
+
+MultiThreadScheduler::~MultiThreadScheduler() {
+    shutdown();
+}
+
+void MultiThreadScheduler::start() {
+    for (auto& worker : workers_) {
+        worker->start();
+    }
+}
+
+// --- Lancer et réveiller -------------------------------------------------------------------
+
+void MultiThreadScheduler::spawn(TaskHeader* task) {
+    if (!owned_.bind(task)) {
+        task->shutdown(); // runtime arrêté : annulée aussitôt, sur ce thread
+        return;
+    }
+    schedule_task(task, /*is_yield=*/false);
+}
+
+void MultiThreadScheduler::schedule(TaskHeader* task) noexcept {
+    schedule_task(task, /*is_yield=*/false);
+}
+
+void MultiThreadScheduler::reschedule(TaskHeader* task) noexcept {
+    schedule_task(task, /*is_yield=*/true);
+}
+
+void MultiThreadScheduler::schedule_task(TaskHeader* task, bool is_yield) noexcept {
+    Worker* worker = current_worker();
+    if (worker != nullptr && &worker->scheduler == this && !is_closed()) {
+        worker->schedule_local(task, is_yield);
+    } else {
+        schedule_remote(task);
+    }
+}
+
+void MultiThreadScheduler::schedule_remote(TaskHeader* task) noexcept {
+    // Refusé si le runtime est arrêté : la tâche est vivante, donc dans `owned_`, que
+    // l'arrêt annule ; ce réveil n'a plus d'objet.
+    if (inject_.push(task)) {
+        remote_schedules_.fetch_add(1, std::memory_order_relaxed); // une mesure
+        notify_parked();
+    }
+}
+
+void MultiThreadScheduler::notify_parked() noexcept {
+    if (auto index = idle_.worker_to_notify()) {
+        workers_[*index]->parker.unpark();
+    }
+}
+
+void MultiThreadScheduler::notify_if_work_pending() noexcept {
+    for (auto& worker : workers_) {
+        if (worker->run_queue.has_tasks()) {
+            notify_parked();
+            return;
+        }
+    }
+    if (!inject_.is_empty()) {
+        notify_parked();
+    }
+}
+
+void MultiThreadScheduler::on_complete(TaskHeader* task) noexcept {
+    owned_.remove(task);
+    task->release(); // la référence du planificateur
+}
+
+// --- block_on --------------------------------------------------------------------------------
+
+Ref<TaskScheduler> MultiThreadScheduler::main_scheduler() {
+    return Ref<TaskScheduler>::adopt(new BlockOnThread(*this));
+}
+
+void MultiThreadScheduler::block_on(TaskHeader* main) {
+    std::optional<ContextGuard> context;
+    try {
+        context.emplace(this);
+    } catch (...) {
+        main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
+        throw;
+    }
+    if (is_closed()) {
+        main->shutdown(); // runtime arrêté : annulée aussitôt
+        return;
+    }
+    auto& thread = static_cast<BlockOnThread&>(*main->scheduler);
+    while (!main->is_complete()) {
+        thread.wait();
+        coop::BudgetGuard budget;
+        main->run();
+    }
+}
+
+// --- L'arrêt ---------------------------------------------------------------------------------
+
+void MultiThreadScheduler::shutdown() noexcept {
+    if (closed_.exchange(true, std::memory_order_acq_rel)) { // acq_rel : un seul arrêt
+        return;
+    }
+    // 1. Fermer : plus rien n'entre dans la file globale ni dans la liste des tâches vivantes.
+    inject_.close();
+    owned_.close();
+    // 2. Réveiller les workers et attendre leur fin. Un worker qui exécute l'arrêt lui-même
+    //    (le runtime détruit depuis une de ses tâches) ne peut pas s'attendre : il est
+    //    détaché, et finira sa boucle tout seul (il tient une référence sur nous).
+    Worker* self = current_worker();
+    for (auto& worker : workers_) {
+        worker->parker.unpark();
+    }
+    for (auto& worker : workers_) {
+        if (!worker->thread.joinable()) {
+            continue;
+        }
+        if (worker.get() == self) {
+            worker->thread.detach();
+        } else {
+            worker->thread.join();
+        }
+    }
+    // 3. Les workers sont arrêtés : détruire chaque tâche vivante, ici. Les files ne
+    //    possèdent rien (ce ne sont que des pointeurs) : on les oublie.
+    ContextGuard context(this, /*allow_nested=*/true);
+    owned_.shutdown_all();
+}
+
+RuntimeMetrics MultiThreadScheduler::metrics() const {
+    RuntimeMetrics m;
+    m.workers = workers_.size();
+    m.alive_tasks = owned_.alive();
+    m.spawned_tasks = owned_.spawned();
+    m.remote_schedules = remote_schedules_.load(std::memory_order_relaxed);
+    m.unhandled_panics = unhandled_panics_.load(std::memory_order_relaxed);
+    m.remote_queue_depth = inject_.len();
+    m.timers = driver_.timer_count();
+    for (const auto& worker : workers_) {
+        m.polls += worker->stats.poll_count.load(std::memory_order_relaxed);
+        m.steals += worker->stats.steal_count.load(std::memory_order_relaxed);
+        m.local_queue_depth += worker->run_queue.len();
+    }
+    return m;
+}
+
+} // namespace rt::detail
