@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh NOM SECONDES     (ex. scripts/fuzz.sh lecture_ligne 60)
 #
 # Construit build/fuzz avec clang++-19 (fuzzer + ASan + UBSan sur tout le code), puis lance
-# build/fuzz/tests/fuzz/fuzz_NOM sur une copie du corpus tests/fuzz/corpus/NOM. Code de sortie
+# build/fuzz/tests/fuzz/fuzz_NOM sur une copie du corpus tests/fuzz/corpus/NOM (avec le
+# dictionnaire tests/fuzz/NOM.dict s'il existe). Code de sortie
 # non nul si le fuzzeur trouve un plantage ou une propriété violée (le cas fautif est gardé
 # dans build/fuzz/plantages/NOM/).
 set -euo pipefail
@@ -36,6 +37,10 @@ corpus="$construction/corpus/$nom"
 plantages="$construction/plantages/$nom"
 mkdir -p "$corpus" "$plantages"
 cp -n "$corpus_source"/* "$corpus"/ 2>/dev/null || true
+options=()
+if [[ -f $racine/tests/fuzz/$nom.dict ]]; then
+    options+=("-dict=$racine/tests/fuzz/$nom.dict")
+fi
 printf 'Fuzzeur %s : %s s, corpus %s\n' "$nom" "$secondes" "$corpus"
 "$construction/tests/fuzz/fuzz_$nom" -max_total_time="$secondes" -print_final_stats=1 \
-    -artifact_prefix="$plantages/" "$corpus"
+    -artifact_prefix="$plantages/" "${options[@]}" "$corpus"
