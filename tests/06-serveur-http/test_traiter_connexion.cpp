@@ -545,10 +545,11 @@ BOOST_AUTO_TEST_CASE(connexion_gardee_inactive_fermee_apres_une_reponse) {
     support::ClientTcp client(serveur.port(), 3000ms);
     client.envoyer(REQUETE);
     BOOST_TEST(reponse_ou_echec(client, "pas de réponse à la première requête") == REPONSE_OK);
+    // Mesuré avant l'envoi : le délai d'inactivité du serveur commence forcément après.
+    const auto debut = Horloge::now();
     client.envoyer(REQUETE);
     BOOST_TEST(reponse_ou_echec(client, "la connexion doit rester ouverte entre deux requêtes "
                                         "(keep-alive)") == REPONSE_OK);
-    const auto debut = Horloge::now();
     std::string recu;
     try {
         recu = client.lire_tout();
