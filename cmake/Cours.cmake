@@ -6,10 +6,13 @@
 #
 #   cours_tests(TARGET <cible> LABEL <chNN|runtime> SOURCES <fichiers...>
 #               [EXERCICES <slug> [FICHIERS <.cpp relatifs au dossier d'exercices...>]]
-#               [LIBS <cibles...>] [TIMEOUT <secondes>])
+#               [LIBS <cibles...>] [TIMEOUT <secondes>] [PLANIFICATEURS])
 #       Un exécutable Boost.Test ; chaque BOOST_AUTO_TEST_CASE(nom) des sources devient un
 #       test CTest « <LABEL>.<nom> » (un test par comportement, comme CS144 minnow).
 #       Pas de BOOST_AUTO_TEST_SUITE : les cas sont au niveau racine.
+#       PLANIFICATEURS : chaque cas est aussi rejoué sur le runtime multi_thread à 2 puis 4
+#       workers (« <LABEL>.mt2.<nom> », « <LABEL>.mt4.<nom> ») : rt::block_on et
+#       rt::Builder::from_env lisent RT_FLAVOR et RT_WORKER_THREADS.
 #
 #   cours_exemple(TARGET <cible> SOURCES <fichiers...> [TITRE "<titre>"] [ARGS <args...>]
 #                 [SANS_TOUR])
@@ -25,7 +28,8 @@ function(cours_dossier_exercices slug var)
 endfunction()
 
 function(cours_tests)
-    cmake_parse_arguments(T "" "TARGET;LABEL;EXERCICES;TIMEOUT" "SOURCES;FICHIERS;LIBS" ${ARGN})
+    cmake_parse_arguments(T "PLANIFICATEURS" "TARGET;LABEL;EXERCICES;TIMEOUT"
+                          "SOURCES;FICHIERS;LIBS" ${ARGN})
     set(sources ${T_SOURCES})
     if(T_EXERCICES)
         cours_dossier_exercices(${T_EXERCICES} dossier)
@@ -53,6 +57,16 @@ function(cours_tests)
                                                    --log_level=message)
             set_tests_properties(${T_LABEL}.${nom} PROPERTIES LABELS ${T_LABEL}
                                  TIMEOUT ${T_TIMEOUT})
+            if(T_PLANIFICATEURS)
+                foreach(workers 2 4)
+                    set(variante ${T_LABEL}.mt${workers}.${nom})
+                    add_test(NAME ${variante} COMMAND ${T_TARGET} --run_test=${nom}
+                                                      --log_level=message)
+                    set_tests_properties(${variante} PROPERTIES
+                        LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+                        ENVIRONMENT "RT_FLAVOR=multi_thread;RT_WORKER_THREADS=${workers}")
+                endforeach()
+            endif()
         endforeach()
     endforeach()
 endfunction()

@@ -149,17 +149,18 @@ BOOST_AUTO_TEST_CASE(abort_d_une_tache_finie_ne_change_rien) {
 }
 
 BOOST_AUTO_TEST_CASE(detruire_le_handle_detache_la_tache) {
-    int fini = 0;
+    bool fini = false;
     rt::block_on([&]() -> rt::Task<void> {
+        auto fin = rt::sync::oneshot::channel<int>();
         {
-            auto h = rt::spawn([&]() -> rt::Task<void> {
+            auto h = rt::spawn([tx = std::move(fin.first)]() mutable -> rt::Task<void> {
                 co_await rt::time::sleep(2ms);
-                ++fini;
+                (void)tx.send(1);
             });
-        } // handle détruit : la tâche continue
-        co_await rt::time::sleep(20ms);
+        }                                         // handle détruit : la tâche continue
+        fini = (co_await fin.second).has_value(); // RecvError si elle avait été annulée
     }());
-    BOOST_TEST(fini == 1);
+    BOOST_TEST(fini);
 }
 
 BOOST_AUTO_TEST_CASE(captures_survivent_aux_suspensions) {
@@ -167,17 +168,17 @@ BOOST_AUTO_TEST_CASE(captures_survivent_aux_suspensions) {
     // restent valides après chaque suspension. Sous ASan, une capture pendante serait signalée.
     std::vector<std::string> vues;
     rt::block_on([&]() -> rt::Task<void> {
-        std::vector<rt::JoinHandle<void>> hs;
+        std::vector<rt::JoinHandle<std::string>> hs;
         for (int i = 0; i < 100; ++i) {
             std::string texte = "tâche numéro " + std::to_string(i) + " avec un texte assez long";
-            hs.push_back(rt::spawn([&vues, texte]() -> rt::Task<void> {
+            hs.push_back(rt::spawn([texte]() -> rt::Task<std::string> {
                 co_await rt::task::yield_now();
                 co_await rt::time::sleep(1ms);
-                vues.push_back(texte);
+                co_return texte; // lue après deux suspensions
             }));
         }
         for (auto& h : hs) {
-            co_await h;
+            vues.push_back((co_await h).value()); // ici seulement : un seul thread écrit
         }
     }());
     BOOST_TEST(vues.size() == 100u);

@@ -91,13 +91,14 @@ BOOST_AUTO_TEST_CASE(broadcast_tous_les_abonnes_recoivent_tout) {
     rt::block_on([]() -> rt::Task<void> {
         auto [tx, rx1] = rt::sync::broadcast::channel<std::string>(16);
         auto rx2 = tx.subscribe();
+        // Pas de BOOST_TEST dans les tâches lancées : Boost.Test n'accepte les vérifications que
+        // d'un thread à la fois, et sur multi_thread elles tourneraient sur des workers.
         auto lire = [](rt::sync::broadcast::Receiver<std::string> rx) -> rt::Task<std::string> {
             std::string tout;
             for (;;) {
                 auto r = co_await rx.recv();
                 if (!r) {
-                    BOOST_TEST(r.error().is_closed());
-                    co_return tout;
+                    co_return r.error().is_closed() ? tout : "(erreur inattendue)";
                 }
                 tout += *r;
             }

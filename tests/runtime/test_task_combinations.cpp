@@ -64,12 +64,18 @@ const char* nom(Annulation a) {
     return "?";
 }
 
-/// Les planificateurs sur lesquels tout est rejoué (multi_thread s'ajoutera ici).
+/// Les planificateurs sur lesquels tout est rejoué. Le scénario tourne dans une tâche
+/// lancée (voir `jouer`) : avec un seul worker, `multi_thread` passe la tâche observée et le
+/// scénario sur le même thread, dans un ordre aussi déterministe que `current_thread`, mais
+/// par ses propres chemins (emplacement LIFO, file locale, listes verrouillées, arrêt).
+/// Les courses entre plusieurs workers sont l'affaire des tests de charge (tests/stress).
 std::vector<std::pair<std::string, std::function<rt::Runtime()>>> planificateurs() {
     return {
         {"current_thread", [] { return rt::Builder::current_thread().build(); }},
         {"current_thread (epoll)",
          [] { return rt::Builder::current_thread().reactor(rt::ReactorKind::Epoll).build(); }},
+        {"multi_thread (1 worker)",
+         [] { return rt::Builder::multi_thread().worker_threads(1).build(); }},
     };
 }
 
@@ -122,7 +128,7 @@ void jouer(const std::function<rt::Runtime()>& fabrique, Exception e, Interet in
     {
         rt::Runtime runtime = fabrique();
         auto [tx, rx] = rt::sync::broadcast::channel<int>(1);
-        paniques = runtime.block_on([&, rx = std::move(rx)]() mutable -> rt::Task<std::uint64_t> {
+        auto scenario = [&, rx = std::move(rx)]() mutable -> rt::Task<std::uint64_t> {
             auto h = rt::spawn([s = Sentinelle(vivants), demarre, e,
                                 rx = std::move(rx)]() mutable -> rt::Task<int> {
                 Sentinelle locale(s.vivants); // une variable de la trame, elle aussi
@@ -171,6 +177,9 @@ void jouer(const std::function<rt::Runtime()>& fabrique, Exception e, Interet in
                 handle.reset();
             }
             co_return rt::Handle::current().metrics().unhandled_panics;
+        };
+        paniques = runtime.block_on([&]() -> rt::Task<std::uint64_t> {
+            co_return (co_await rt::spawn(std::move(scenario))).value();
         }());
     }
     // Chaque destructeur exactement une fois : la capture et la variable de la trame.

@@ -25,8 +25,9 @@ BOOST_AUTO_TEST_CASE(sleep_jamais_trop_court) {
 }
 
 BOOST_AUTO_TEST_CASE(reveils_dans_l_ordre_des_echeances) {
+    // L'ordre des passages après les réveils : observable sur current_thread seulement.
     std::vector<int> ordre;
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         std::vector<rt::JoinHandle<void>> hs;
         for (int ms : {30, 10, 20, 0, 25, 5}) {
             hs.push_back(rt::spawn([&ordre, ms]() -> rt::Task<void> {

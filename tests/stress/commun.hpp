@@ -44,7 +44,9 @@ struct Issue {
     Issue& operator=(Issue&&) = delete;
     ~Issue() {
         if (finies) {
-            (atteinte ? finies : annulees)->fetch_add(1, std::memory_order_relaxed);
+            // release : qui lit ce compte (acquire) voit aussi tout ce que la tâche a fait
+            // avant, sa Vivante détruite comprise.
+            (atteinte ? finies : annulees)->fetch_add(1, std::memory_order_release);
         }
     }
 };
