@@ -52,6 +52,7 @@ void CurrentThreadScheduler::spawn(TaskHeader* task) {
 
 void CurrentThreadScheduler::schedule(TaskHeader* task) noexcept {
     if (on_runtime_thread()) {
+        batch_.incr_local_schedule_count();
         local_.push(task);
     } else {
         // Refusé si le runtime est arrêté : la tâche est vivante, donc dans la liste des
@@ -107,6 +108,7 @@ void CurrentThreadScheduler::park() {
         }
         sleeping_ = true;
     }
+    batch_.incr_park_count();
     driver_.park(/*may_block=*/true);
     std::lock_guard lock(remote_mutex_);
     sleeping_ = false;
@@ -196,17 +198,18 @@ void CurrentThreadScheduler::shutdown() noexcept {
 
 RuntimeMetrics CurrentThreadScheduler::metrics() const {
     RuntimeMetrics m;
-    m.workers = 1;
-    metrics_.read_into(m);
+    m.num_workers = 1;
+    WorkerMetrics& worker = m.workers.emplace_back();
+    metrics_.read_into(m, worker);
     {
         std::lock_guard lock(remote_mutex_);
-        m.remote_queue_depth = remote_spawned_.size() + remote_woken_.size();
+        m.global_queue_depth = remote_spawned_.size() + remote_woken_.size();
     }
+    m.num_timers = driver_.timer_count();
     if (on_runtime_thread()) {
         // Sur le thread du runtime, les valeurs exactes (pas seulement le dernier lot publié).
-        batch_.add_unsubmitted(m);
-        m.local_queue_depth = local_.size();
-        m.timers = driver_.timer_count();
+        batch_.add_unsubmitted(worker);
+        worker.local_queue_depth = local_.size();
     }
     return m;
 }

@@ -28,6 +28,7 @@ public:
     }
     void on_complete(TaskHeader* task) noexcept override { task->release(); }
     void count_unhandled_panic() noexcept override { runtime_.count_unhandled_panic(); }
+    void count_budget_forced_yield() noexcept override { runtime_.count_budget_forced_yield(); }
     Driver& driver() noexcept override { return runtime_.driver(); }
 
     /// Dort jusqu'à ce que la tâche principale soit réveillée (rend aussitôt la première
@@ -187,17 +188,25 @@ void MultiThreadScheduler::shutdown() noexcept {
 
 RuntimeMetrics MultiThreadScheduler::metrics() const {
     RuntimeMetrics m;
-    m.workers = workers_.size();
-    m.alive_tasks = owned_.alive();
-    m.spawned_tasks = owned_.spawned();
-    m.remote_schedules = remote_schedules_.load(std::memory_order_relaxed);
-    m.unhandled_panics = unhandled_panics_.load(std::memory_order_relaxed);
-    m.remote_queue_depth = inject_.len();
-    m.timers = driver_.timer_count();
+    m.num_workers = workers_.size();
+    m.num_alive_tasks = owned_.alive();
+    m.spawned_tasks_count = owned_.spawned();
+    // relaxed : des mesures (voir WorkerStats).
+    m.remote_schedule_count = remote_schedules_.load(std::memory_order_relaxed);
+    m.unhandled_panic_count = unhandled_panics_.load(std::memory_order_relaxed);
+    m.budget_forced_yield_count = forced_yields_.load(std::memory_order_relaxed);
+    m.global_queue_depth = inject_.len();
+    m.num_timers = driver_.timer_count();
     for (const auto& worker : workers_) {
-        m.polls += worker->stats.poll_count.load(std::memory_order_relaxed);
-        m.steals += worker->stats.steal_count.load(std::memory_order_relaxed);
-        m.local_queue_depth += worker->run_queue.len();
+        const WorkerStats& s = worker->stats;
+        WorkerMetrics& w = m.workers.emplace_back();
+        w.poll_count = s.poll_count.load(std::memory_order_relaxed);
+        w.steal_count = s.steal_count.load(std::memory_order_relaxed);
+        w.steal_operations = s.steal_operations.load(std::memory_order_relaxed);
+        w.park_count = s.park_count.load(std::memory_order_relaxed);
+        w.local_schedule_count = s.local_schedule_count.load(std::memory_order_relaxed);
+        w.overflow_count = s.overflow_count.load(std::memory_order_relaxed);
+        w.local_queue_depth = worker->run_queue.len();
     }
     return m;
 }

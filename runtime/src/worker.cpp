@@ -117,6 +117,7 @@ void Worker::run_task(TaskHeader* task) noexcept {
     // en réveille un autre pour qu'il cherche à son tour (il y a peut-être d'autres tâches).
     transition_from_searching();
     coop::BudgetGuard budget; // partagé par la tâche et celles qu'elle passe par le LIFO
+    in_run_task_ = true;
     WorkerStats::bump(stats.poll_count);
     task->run();
     // La tâche a peut-être réveillé une autre tâche (un message envoyé) : elle est dans
@@ -127,11 +128,11 @@ void Worker::run_task(TaskHeader* task) noexcept {
         TaskHeader* next = std::exchange(lifo_slot_, nullptr);
         if (next == nullptr) {
             lifo_enabled_ = true;
-            return;
+            break;
         }
         if (!coop::has_budget_remaining()) {
             push_to_queue(next); // plus de budget : elle passera à son tour
-            return;
+            break;
         }
         if (++lifo_polls >= MultiThreadScheduler::MAX_LIFO_POLLS_PER_TICK) {
             lifo_enabled_ = false; // la suivante ira en fin de file
@@ -139,10 +140,27 @@ void Worker::run_task(TaskHeader* task) noexcept {
         WorkerStats::bump(stats.poll_count);
         next->run();
     }
+    // Les tâches qui ont cédé la main pendant ces passages passent après tout le reste.
+    in_run_task_ = false;
+    bool deferred = false;
+    while (TaskHeader* yielded = deferred_.pop()) {
+        push_to_queue(yielded);
+        deferred = true;
+    }
+    if (deferred) {
+        scheduler.notify_parked();
+    }
 }
 
 void Worker::schedule_local(TaskHeader* task, bool is_yield) noexcept {
     WorkerStats::bump(stats.local_schedule_count);
+    if (is_yield && in_run_task_) {
+        // Elle a cédé la main (yield_now, budget épuisé) pendant un passage : elle repartira
+        // en file quand ce passage et ceux de l'emplacement LIFO seront finis, derrière les
+        // tâches qu'ils auront réveillées (comme le « defer » de tokio).
+        deferred_.push(task);
+        return;
+    }
     bool should_notify = true;
     if (is_yield || !lifo_enabled_) {
         push_to_queue(task);

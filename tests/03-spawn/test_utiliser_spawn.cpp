@@ -25,11 +25,11 @@ struct Bilan {
 
 rt::Task<Bilan> observer_programme(std::chrono::milliseconds attente) {
     Bilan bilan;
-    const auto avant = rt::Handle::current().metrics().spawned_tasks;
+    const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     const auto debut = std::chrono::steady_clock::now();
     bilan.journal = co_await utiliser::programme_spawn(attente);
     bilan.duree = std::chrono::steady_clock::now() - debut;
-    bilan.lancees = rt::Handle::current().metrics().spawned_tasks - avant;
+    bilan.lancees = rt::Handle::current().metrics().spawned_tasks_count - avant;
     co_return bilan;
 }
 
@@ -40,9 +40,9 @@ struct Collecte {
 
 rt::Task<Collecte> observer_collecte(int n) {
     Collecte c;
-    const auto avant = rt::Handle::current().metrics().spawned_tasks;
+    const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     c.resultats = co_await utiliser::lancer_et_collecter(n);
-    c.lancees = rt::Handle::current().metrics().spawned_tasks - avant;
+    c.lancees = rt::Handle::current().metrics().spawned_tasks_count - avant;
     co_return c;
 }
 

@@ -37,16 +37,16 @@ rt::Task<Bilan> observer(int n, std::chrono::milliseconds delai) {
     auto espionne = rt::spawn([&b, &fini]() -> rt::Task<void> {
         while (!fini) {
             const auto m = rt::Handle::current().metrics();
-            b.max_vivantes = std::max(b.max_vivantes, m.alive_tasks - 1); // sans elle-même
-            b.max_minuteries = std::max(b.max_minuteries, m.timers);
+            b.max_vivantes = std::max(b.max_vivantes, m.num_alive_tasks - 1); // sans elle-même
+            b.max_minuteries = std::max(b.max_minuteries, m.num_timers);
             co_await rt::time::sleep(1ms);
         }
     });
-    const auto avant = rt::Handle::current().metrics().spawned_tasks;
+    const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     const auto debut = std::chrono::steady_clock::now();
     b.resultats = co_await utiliser::lancer_taches(n, delai);
     b.duree = std::chrono::steady_clock::now() - debut;
-    b.lancees = rt::Handle::current().metrics().spawned_tasks - avant;
+    b.lancees = rt::Handle::current().metrics().spawned_tasks_count - avant;
     fini = true;
     co_await espionne;
     co_return b;

@@ -65,22 +65,22 @@ struct Observation {
 
 rt::Task<Observation> observer(std::vector<rt::Task<int>> taches) {
     Observation o;
-    const auto avant = rt::Handle::current().metrics().spawned_tasks;
+    const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     o.bilan = co_await utiliser::collecter(std::move(taches));
     const auto m = rt::Handle::current().metrics();
-    o.lancees = m.spawned_tasks - avant;
-    o.vivantes_apres = m.alive_tasks;
+    o.lancees = m.spawned_tasks_count - avant;
+    o.vivantes_apres = m.num_alive_tasks;
     co_return o;
 }
 
 rt::Task<Observation> observer_avant(std::vector<rt::Task<int>> taches, ms delai) {
     Observation o;
-    const auto avant = rt::Handle::current().metrics().spawned_tasks;
+    const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     o.bilan = co_await utiliser::collecter_avant(std::move(taches), delai);
     const auto m = rt::Handle::current().metrics();
-    o.lancees = m.spawned_tasks - avant;
-    o.vivantes_apres = m.alive_tasks;
-    o.minuteries_apres = m.timers;
+    o.lancees = m.spawned_tasks_count - avant;
+    o.vivantes_apres = m.num_alive_tasks;
+    o.minuteries_apres = m.num_timers;
     co_return o;
 }
 

@@ -81,8 +81,8 @@ rt::Task<void> conclure(rt::JoinHandle<int>* h, Vu* vu, bool attendre) {
         }
     }
     const auto m = rt::Handle::current().metrics();
-    vu->minuteries = m.timers;
-    vu->vivantes = m.alive_tasks;
+    vu->minuteries = m.num_timers;
+    vu->vivantes = m.num_alive_tasks;
 }
 
 rt::Task<Vu> scenario_avec_delai(rt::Task<int> tache, ms delai, bool annuler_ensuite,
@@ -145,8 +145,8 @@ rt::Task<VuPremier> scenario_premier(rt::Task<int> ta, rt::Task<int> tb,
     vu.b_finie = b.is_finished();
     vu.vivants = *vivants;
     const auto m = rt::Handle::current().metrics();
-    vu.minuteries = m.timers;
-    vu.vivantes = m.alive_tasks;
+    vu.minuteries = m.num_timers;
+    vu.vivantes = m.num_alive_tasks;
     // Le ménage, si premier_de ne l'a pas fait (exercice inachevé) : rien ne doit bloquer.
     a.abort();
     b.abort();

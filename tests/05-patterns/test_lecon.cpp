@@ -76,7 +76,7 @@ rt::Task<VuTimeout> timeout_de_l_article(std::shared_ptr<bool> finie) {
     auto r = co_await rt::time::timeout(5ms, std::move(handle));
     vu.delai_ecoule = !r.has_value();
     vu.finie_a_l_echeance = *finie;
-    vu.vivantes_a_l_echeance = rt::Handle::current().metrics().alive_tasks;
+    vu.vivantes_a_l_echeance = rt::Handle::current().metrics().num_alive_tasks;
     // On dort jusqu'après l'échéance de la tâche : les minuteries sonnent dans l'ordre des
     // échéances, la tâche passe donc avant nous.
     co_await rt::time::sleep(60ms);
@@ -185,7 +185,7 @@ rt::Task<VuSelect> select_perd_le_travail(std::shared_ptr<int> vivants) {
     vu.gagnante = r.index();
     vu.restants = source.size();
     vu.vivants_apres = *vivants;
-    vu.minuteries_apres = rt::Handle::current().metrics().timers;
+    vu.minuteries_apres = rt::Handle::current().metrics().num_timers;
     co_return vu;
 }
 
@@ -199,13 +199,13 @@ BOOST_AUTO_TEST_CASE(ch05_nettoyage_detache_detruit_a_l_arret) {
     runtime.block_on(serveur(20ms, passages, vivants));
     BOOST_TEST(*passages >= 1, "le nettoyage a dû passer pendant les 20 ms du serveur");
     BOOST_TEST(*vivants == 1, "après block_on, la tâche détachée existe encore (en suspens)");
-    BOOST_TEST(runtime.metrics().alive_tasks == 1u);
+    BOOST_TEST(runtime.metrics().num_alive_tasks == 1u);
 
     runtime.shutdown();
     const int au_moment_de_l_arret = *passages;
     BOOST_TEST(*vivants == 0, "l'arrêt du runtime doit détruire la tâche détachée (destructeurs "
                               "exécutés à son point de suspension)");
-    BOOST_TEST(runtime.metrics().alive_tasks == 0u);
+    BOOST_TEST(runtime.metrics().num_alive_tasks == 0u);
 
     // Le temps passe, un autre runtime tourne : le nettoyage ne repasse jamais.
     rt::block_on(attendre(20ms));

@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(la_premiere_terminee_gagne) {
         BOOST_TEST(std::get<1>(r) == 2);
         // La perdante a été détruite à son point de suspension, sa minuterie retirée.
         BOOST_TEST(*vivants == 0);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(exception_de_la_gagnante_propagee) {
         };
         BOOST_CHECK_THROW((void)co_await rt::select(echoue(), rt::time::sleep(1h)),
                           std::runtime_error);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(parent_annule_pendant_le_select) {
         auto r = co_await h;
         BOOST_TEST(r.error().is_cancelled());
         BOOST_TEST(*vivants == 0); // les deux branches ont été détruites avec le parent
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(branches_void_et_timeout_imbrique) {
             co_await rt::select(rt::time::sleep(1h), rt::time::timeout(1ms, rt::time::sleep(1h)));
         BOOST_TEST(r.index() == 1u);
         BOOST_TEST(!std::get<1>(r).has_value()); // le timeout intérieur a expiré
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 

@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
             co_await rt::time::sleep(5ms);
         }());
         BOOST_TEST(*vivants == 101);
-        BOOST_TEST(runtime.metrics().alive_tasks == 101u);
+        BOOST_TEST(runtime.metrics().num_alive_tasks == 101u);
     } // ~Runtime : arrêt
     BOOST_TEST(*vivants == 0, "l'arrêt doit détruire toutes les tâches");
     int apres = nettoyages;
@@ -114,6 +114,6 @@ BOOST_AUTO_TEST_CASE(exception_d_un_destructeur_pendant_l_annulation_signalee) {
         auto r = co_await h;
         BOOST_TEST(!r.has_value());
         BOOST_TEST(r.error().is_cancelled());
-        BOOST_TEST(rt::Handle::current().metrics().unhandled_panics == 1u);
+        BOOST_TEST(rt::Handle::current().metrics().unhandled_panic_count == 1u);
     }());
 }

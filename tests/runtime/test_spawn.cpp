@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(cent_mille_taches) {
         // Une tâche réveille celui qui l'attend, *puis* quitte la liste des tâches vivantes :
         // sur multi_thread, ces deux pas peuvent être vus dans le désordre depuis ici.
         co_await support::attendre_que(
-            [] { return rt::Handle::current().metrics().alive_tasks == 0u; });
+            [] { return rt::Handle::current().metrics().num_alive_tasks == 0u; });
         co_return s;
     }());
     BOOST_TEST(somme == 100'000LL * 99'999 / 2);
@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(panique_d_une_tache_detachee_signalee_et_comptee) {
         co_await rt::task::yield_now();
     }());
     // Le processus continue, et l'exception est comptée (et écrite sur stderr).
-    BOOST_TEST(runtime.metrics().unhandled_panics == 1u);
+    BOOST_TEST(runtime.metrics().unhandled_panic_count == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(metriques_de_base) {
@@ -248,16 +248,16 @@ BOOST_AUTO_TEST_CASE(metriques_de_base) {
         auto h1 = rt::spawn([]() -> rt::Task<void> { co_await rt::time::sleep(1ms); });
         auto h2 = rt::spawn([]() -> rt::Task<void> { co_return; });
         auto m = rt::Handle::current().metrics();
-        BOOST_TEST(m.workers == 1u);
-        BOOST_TEST(m.alive_tasks == 2u);
-        BOOST_TEST(m.spawned_tasks == 2u);
+        BOOST_TEST(m.num_workers == 1u);
+        BOOST_TEST(m.num_alive_tasks == 2u);
+        BOOST_TEST(m.spawned_tasks_count == 2u);
         co_await h1;
         co_await h2;
-        BOOST_TEST(rt::Handle::current().metrics().alive_tasks == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_alive_tasks == 0u);
     }());
     auto m = runtime.metrics();
-    BOOST_TEST(m.spawned_tasks == 2u);
-    BOOST_TEST(m.polls >= 4u); // main au moins deux fois, h1 deux fois, h2 une fois
+    BOOST_TEST(m.spawned_tasks_count == 2u);
+    BOOST_TEST(m.total_poll_count() >= 4u); // main au moins deux fois, h1 deux fois, h2 une fois
 }
 
 BOOST_AUTO_TEST_CASE(erreurs_claires_hors_runtime) {
@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(panique_jamais_attendue_comptee_a_la_destruction_du_handle)
         co_await rt::task::yield_now(); // la tâche panique et se termine
         BOOST_TEST(h.is_finished());
     }()); // h est détruit sans avoir été attendu
-    BOOST_TEST(runtime.metrics().unhandled_panics == 1u);
+    BOOST_TEST(runtime.metrics().unhandled_panic_count == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(block_on_sans_passer_par_la_file_distante) {
@@ -311,7 +311,7 @@ BOOST_AUTO_TEST_CASE(block_on_sans_passer_par_la_file_distante) {
         auto h = rt::spawn([]() -> rt::Task<void> { co_return; });
         co_await h;
     }());
-    BOOST_TEST(runtime.metrics().remote_schedules == 0u);
+    BOOST_TEST(runtime.metrics().remote_schedule_count == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(block_on_apres_arret_annule_la_tache_principale) {

@@ -176,7 +176,7 @@ void jouer(const std::function<rt::Runtime()>& fabrique, Exception e, Interet in
                 BOOST_TEST(handle->is_finished());
                 handle.reset();
             }
-            co_return rt::Handle::current().metrics().unhandled_panics;
+            co_return rt::Handle::current().metrics().unhandled_panic_count;
         };
         paniques = runtime.block_on([&]() -> rt::Task<std::uint64_t> {
             co_return (co_await rt::spawn(std::move(scenario))).value();

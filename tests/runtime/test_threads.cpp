@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(spawn_depuis_plusieurs_threads) {
         for (auto& l : lanceurs) {
             l.join();
         }
-        BOOST_TEST(rt::Handle::current().metrics().remote_schedules >=
+        BOOST_TEST(rt::Handle::current().metrics().remote_schedule_count >=
                    static_cast<std::uint64_t>(threads * par_thread));
     }());
     BOOST_TEST(executees.load() == threads * par_thread);

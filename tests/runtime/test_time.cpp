@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(sleep_until_passe_ne_suspend_pas) {
     rt::block_on([]() -> rt::Task<void> {
         co_await rt::time::sleep_until(Clock::now() - 1s);
         co_await rt::time::sleep(0ms);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(timeout_reussi_rend_la_valeur) {
         BOOST_TEST(r.has_value());
         BOOST_TEST(r->has_value());
         BOOST_TEST(**r == 5);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u); // minuterie désinscrite
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u); // minuterie désinscrite
     }());
 }
 
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(timeout_detruit_l_operation_interieure) {
         BOOST_TEST(!r.has_value());
         BOOST_TEST((Clock::now() - debut >= 5ms));
         BOOST_TEST(*vivants == 0);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(timeouts_imbriques) {
         }());
         BOOST_TEST(r2.has_value());
         BOOST_TEST(*r2 == 2);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -186,7 +186,7 @@ BOOST_AUTO_TEST_CASE(timeout_propage_l_exception) {
             throw std::runtime_error("raté");
         };
         BOOST_CHECK_THROW((void)co_await rt::time::timeout(1s, echoue()), std::runtime_error);
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
     }());
 }
 
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(interval_rattrape_les_ticks_manques) {
         }
         // Rattrapés sans attendre (comportement Burst) : pas de borne haute de temps ici,
         // mais aucune minuterie n'a dû être inscrite.
-        BOOST_TEST(rt::Handle::current().metrics().timers == 0u);
+        BOOST_TEST(rt::Handle::current().metrics().num_timers == 0u);
         (void)avant;
     }());
 }

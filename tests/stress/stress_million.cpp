@@ -200,5 +200,5 @@ BOOST_AUTO_TEST_CASE(un_million_de_taches_vingt_fois) {
             jouer_un_tour(runtime.handle(), taches, graine);
         }
     }
-    BOOST_TEST(runtime.handle().metrics().alive_tasks == 0u);
+    BOOST_TEST(runtime.handle().metrics().num_alive_tasks == 0u);
 }

@@ -24,7 +24,7 @@ rt::Task<void> principal() {
     nom_du_thread(); // fixe le thread du runtime (celui de block_on)
     rt::Handle handle = rt::Handle::current();
     std::vector<rt::JoinHandle<std::string>> resultats;
-    const auto distants_avant = handle.metrics().remote_schedules;
+    const auto distants_avant = handle.metrics().remote_schedule_count;
 
     std::cout << "[" << nom_du_thread() << "] démarre un thread OS qui lancera 3 tâches"
               << std::endl;
@@ -50,7 +50,7 @@ rt::Task<void> principal() {
         std::cout << "[" << nom_du_thread() << "] " << (co_await r).value() << std::endl;
     }
     std::cout << "[" << nom_du_thread() << "] passages par la file distante pendant ce temps : "
-              << handle.metrics().remote_schedules - distants_avant << std::endl;
+              << handle.metrics().remote_schedule_count - distants_avant << std::endl;
 }
 
 } // namespace

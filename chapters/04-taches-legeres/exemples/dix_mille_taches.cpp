@@ -34,7 +34,7 @@ rt::Task<void> main_async(int n) {
         handles.push_back(std::move(handle));
     }
     // Aucune n'a encore tourné (spawn met en file) ; toutes sont vivantes.
-    const std::size_t vivantes = rt::Handle::current().metrics().alive_tasks;
+    const std::size_t vivantes = rt::Handle::current().metrics().num_alive_tasks;
 
     // Attendre toutes les tâches, dans l'ordre de lancement.
     std::int64_t somme = 0;

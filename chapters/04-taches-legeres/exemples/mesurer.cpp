@@ -84,7 +84,7 @@ rt::Task<void> remplir_de_taches(std::size_t n, Mesure* m) {
     // Quand main_async reprend, les n tâches dorment toutes en même temps.
     co_await rt::task::yield_now();
     m->octets_par = static_cast<double>(rss_octets() - avant) / static_cast<double>(n);
-    m->crees = rt::Handle::current().metrics().timers;
+    m->crees = rt::Handle::current().metrics().num_timers;
     m->ok = m->crees == n;
     if (!m->ok) {
         std::snprintf(m->erreur, sizeof m->erreur, "%zu minuteries au lieu de %zu", m->crees, n);

@@ -5,9 +5,9 @@
 ///  1. des tâches lancées dans le désordre se réveillent dans l'ordre de leurs échéances, et
 ///     deux échéances égales dans l'ordre d'inscription ;
 ///  2. pendant l'attente, le thread dort dans poll(2) : le nombre de reprises de tâches
-///     (`metrics().polls`) ne bouge presque pas ;
+///     (`metrics().total_poll_count()`) ne bouge presque pas ;
 ///  3. une tâche annulée (`abort()`) pendant qu'elle dort retire aussitôt sa minuterie :
-///     `metrics().timers` diminue de un, sans attendre l'échéance (une heure).
+///     `metrics().num_timers` diminue de un, sans attendre l'échéance (une heure).
 #include <rt/rt.hpp>
 
 #include <chrono>
@@ -47,13 +47,13 @@ rt::Task<void> principal() {
 
     // Céder la main une fois : les cinq tâches tournent jusqu'à leur sleep et s'inscrivent.
     co_await rt::task::yield_now();
-    const auto polls_avant = rt_handle.metrics().polls;
-    std::printf("   minuteries inscrites : %zu\n", rt_handle.metrics().timers);
+    const auto polls_avant = rt_handle.metrics().total_poll_count();
+    std::printf("   minuteries inscrites : %zu\n", rt_handle.metrics().num_timers);
 
     for (auto& h : handles) {
         co_await h;
     }
-    const auto polls_apres = rt_handle.metrics().polls;
+    const auto polls_apres = rt_handle.metrics().total_poll_count();
     std::printf("\n2. Pendant ces %.0f ms, le runtime n'a repris que %llu tâches :\n"
                 "   cinq réveils, plus main_async qui attend ses handles. Le reste du temps,\n"
                 "   le thread dormait dans poll(2) jusqu'à la prochaine échéance.\n",
@@ -64,17 +64,17 @@ rt::Task<void> principal() {
     auto courte = rt::spawn([]() -> rt::Task<void> { co_await rt::time::sleep(50ms); });
     co_await rt::task::yield_now(); // elles s'inscrivent
     std::printf("   deux tâches endormies (1 h et 50 ms) : %zu minuteries\n",
-                rt_handle.metrics().timers);
+                rt_handle.metrics().num_timers);
 
     longue.abort(); // la trame sera détruite à son point de suspension : ~Sleep désinscrit
     const auto fin = co_await longue;
-    std::printf("   après longue.abort() : %zu minuterie (%s)\n", rt_handle.metrics().timers,
+    std::printf("   après longue.abort() : %zu minuterie (%s)\n", rt_handle.metrics().num_timers,
                 fin.has_value() ? "?!" : "JoinError annulée");
 
     const auto avant_courte = Horloge::now();
     co_await courte;
     std::printf("   courte réveillée après %.1f ms ; minuteries restantes : %zu\n",
-                ms_depuis(avant_courte), rt_handle.metrics().timers);
+                ms_depuis(avant_courte), rt_handle.metrics().num_timers);
 }
 
 } // namespace

@@ -77,11 +77,11 @@ int main(int argc, char** argv) {
     runtime.block_on(main_async(d));
     // main_async est finie : block_on rend la main, plus rien ne s'exécute.
     std::cout << "main_async terminée ; nettoyages effectués : " << nettoyages
-              << " ; tâches encore vivantes : " << runtime.metrics().alive_tasks << std::endl;
+              << " ; tâches encore vivantes : " << runtime.metrics().num_alive_tasks << std::endl;
 
     std::cout << "arrêt du runtime (ce que fait la fin de #[tokio::main])" << std::endl;
     runtime.shutdown(); // détruit la tâche détachée à son point de suspension
     std::cout << "après l'arrêt ; nettoyages : " << nettoyages
-              << " ; tâches encore vivantes : " << runtime.metrics().alive_tasks << std::endl;
+              << " ; tâches encore vivantes : " << runtime.metrics().num_alive_tasks << std::endl;
     // [arret]
 }

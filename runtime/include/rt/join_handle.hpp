@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "rt/detail/awaitable_traits.hpp"
+#include "rt/detail/coop.hpp"
 #include "rt/detail/frame_allocator.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/join_error.hpp"
@@ -224,11 +225,22 @@ public:
             }
         }
 
-        /// \brief Vrai si la tâche est déjà terminée : on prend le résultat sans suspendre.
-        bool await_ready() const noexcept { return cell_->is_complete(); }
+        /// \brief Vrai si la tâche est déjà terminée : on prend le résultat sans suspendre
+        /// (sauf budget épuisé : on cède d'abord la main ; le résultat attend dans la cellule).
+        bool await_ready() noexcept {
+            if (!cell_->is_complete()) {
+                return false;
+            }
+            yield_ = !detail::coop::poll_proceed();
+            return !yield_;
+        }
         /// \brief Inscrit le réveil de l'attendeur dans la cellule ; rend faux (pas de
         /// suspension) si la tâche s'est terminée entre-temps.
         bool await_suspend(std::coroutine_handle<> caller) {
+            if (yield_) {
+                detail::coop::yield_for_budget(caller);
+                return true;
+            }
             auto& me = detail::require_current_task("co_await sur un JoinHandle");
             const std::uint64_t epoch = me.begin_suspend(caller);
             registered_ = cell_->set_join_waker(detail::Waker(&me, epoch));
@@ -248,6 +260,7 @@ public:
     private:
         detail::JoinCell<T>* cell_;
         bool registered_ = false;
+        bool yield_ = false; ///< terminée, mais le budget est épuisé : céder d'abord
     };
 
     /// \brief `co_await handle` : attend la fin de la tâche.

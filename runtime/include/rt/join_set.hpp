@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "rt/detail/coop.hpp"
 #include "rt/detail/frame_allocator.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/waker.hpp"
@@ -142,10 +143,27 @@ public:
         /// \brief L'attente de la prochaine fin dans `set`.
         explicit JoinNext(JoinSet& set) noexcept : set_(set) {}
 
-        /// \brief Vrai si l'ensemble est vide ou si une tâche a déjà fini : pas de suspension.
-        bool await_ready() { return set_.handles_.empty() || take_one(); }
+        /// \brief Vrai si l'ensemble est vide ou si une tâche a déjà fini : pas de suspension
+        /// (sauf budget épuisé : on cède d'abord la main, sans rien prendre).
+        bool await_ready() {
+            if (set_.handles_.empty()) {
+                return true;
+            }
+            if (!set_.has_finished()) {
+                return false;
+            }
+            if (!detail::coop::poll_proceed()) {
+                yield_ = true;
+                return false;
+            }
+            return take_one();
+        }
         /// \brief Inscrit la tâche courante comme attendeur ; faux si une fin est arrivée.
         bool await_suspend(std::coroutine_handle<> caller) {
+            if (yield_) {
+                detail::coop::yield_for_budget(caller); // une fin attend : prise au retour
+                return true;
+            }
             auto& me = detail::require_current_task("JoinSet::join_next");
             std::lock_guard lock(set_.shared_->mutex);
             if (!set_.shared_->finished.empty()) {
@@ -194,12 +212,21 @@ public:
         JoinSet& set_;
         std::optional<Result<T, JoinError>> result_;
         bool waiting_ = false; ///< inscrit comme attendeur dans l'état partagé
+        bool yield_ = false;   ///< une fin attend, mais le budget est épuisé : céder d'abord
     };
 
     /// \brief Attend la prochaine tâche terminée et rend son résultat ; `std::nullopt` si
     /// l'ensemble est vide : `while (auto r = co_await set.join_next()) { ... }`.
     [[nodiscard]] JoinNext join_next() noexcept { return JoinNext(*this); }
 
+private:
+    /// Vrai si une tâche terminée attend d'être rendue.
+    [[nodiscard]] bool has_finished() const {
+        std::lock_guard lock(shared_->mutex);
+        return !shared_->finished.empty();
+    }
+
+public:
     /// \brief Demande l'annulation de toutes les tâches (elles restent dans l'ensemble :
     /// `join_next` rendra leurs `JoinError` « annulée »).
     void abort_all() noexcept {

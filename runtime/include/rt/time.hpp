@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "rt/detail/awaitable_traits.hpp"
+#include "rt/detail/coop.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/timer_heap.hpp"
 #include "rt/result.hpp"
@@ -50,10 +51,21 @@ public:
         return std::chrono::steady_clock::now() >= entry_.deadline;
     }
 
-    /// \brief Vrai si l'échéance est déjà passée : on continue sans suspendre.
-    bool await_ready() const noexcept { return is_elapsed(); }
+    /// \brief Vrai si l'échéance est déjà passée : on continue sans suspendre (sauf budget
+    /// épuisé : on cède d'abord la main).
+    bool await_ready() noexcept {
+        if (!is_elapsed()) {
+            return false;
+        }
+        yield_ = !detail::coop::poll_proceed();
+        return !yield_;
+    }
     /// \brief Inscrit la minuterie auprès du pilote, qui réveillera la tâche à l'échéance.
     void await_suspend(std::coroutine_handle<> caller) {
+        if (yield_) {
+            detail::coop::yield_for_budget(caller);
+            return;
+        }
         auto& task = detail::require_current_task("rt::time::sleep");
         entry_.epoch = task.begin_suspend(caller);
         detail::register_timer(entry_, task);
@@ -63,6 +75,7 @@ public:
 
 private:
     detail::TimerEntry entry_;
+    bool yield_ = false; ///< échue, mais le budget est épuisé : céder d'abord
 };
 
 /// \brief Attend jusqu'à `deadline` : `co_await rt::time::sleep_until(debut + 1s);`

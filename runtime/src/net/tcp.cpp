@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "rt/detail/coop.hpp"
 #include "rt/net/tcp_listener.hpp"
 #include "rt/net/tcp_stream.hpp"
 
@@ -61,6 +62,7 @@ detail::Socket::~Socket() {
 }
 
 Task<std::size_t> detail::Socket::read(std::span<char> buffer) {
+    co_await rt::detail::coop::proceed(); // une opération prête de plus (budget)
     for (;;) {
         const ssize_t n = ::recv(source.fd, buffer.data(), buffer.size(), 0);
         if (n >= 0) {
@@ -77,6 +79,7 @@ Task<std::size_t> detail::Socket::read(std::span<char> buffer) {
 }
 
 Task<std::size_t> detail::Socket::write(std::span<const char> data) {
+    co_await rt::detail::coop::proceed(); // une opération prête de plus (budget)
     for (;;) {
         // MSG_NOSIGNAL : un pair qui a fermé donne EPIPE, pas un SIGPIPE qui tue le processus.
         const ssize_t n = ::send(source.fd, data.data(), data.size(), MSG_NOSIGNAL);
@@ -176,6 +179,7 @@ Task<TcpListener> TcpListener::bind(std::string address) {
 }
 
 Task<std::pair<TcpStream, SocketAddr>> TcpListener::accept() {
+    co_await rt::detail::coop::proceed(); // une opération prête de plus (budget)
     for (;;) {
         sockaddr_storage storage{};
         socklen_t length = sizeof storage;

@@ -1,7 +1,13 @@
 #pragma once
 /// \file
 /// \brief Le budget coopératif : une tâche dont les opérations sont toujours prêtes finit par
-/// céder la main (le `coop` de tokio).
+/// céder la main (le `coop` de tokio, chapitre 11).
+///
+/// Un planificateur coopératif ne reprend la main que quand une tâche se suspend. Une tâche
+/// qui lit un socket toujours plein, ou prend un verrou toujours libre, ne se suspend jamais :
+/// sans budget, elle monopoliserait son thread (les autres tâches, les minuteries et les
+/// sockets attendraient). Chaque passage reçoit donc 128 unités ; chaque opération prête en
+/// consomme une ; à zéro, l'opération suivante cède la main avant de continuer.
 
 #include <coroutine>
 
@@ -43,7 +49,26 @@ inline bool poll_proceed() noexcept {
     return true;
 }
 
-/// \brief Compte une cession forcée (métrique `budget_forced_yield_count`).
-void count_forced_yield() noexcept;
+/// \brief Cède la main depuis un `await_suspend`, le budget épuisé : la tâche courante, suspendue
+/// en `caller`, repasse en fin de file (comme `yield_now`), et la cession est comptée
+/// (`budget_forced_yield_count`).
+void yield_for_budget(std::coroutine_handle<> caller);
+
+/// \brief L'awaiter de `co_await coop::proceed()` : une opération prête de plus. Tant qu'il
+/// reste du budget, il ne suspend pas ; sinon la tâche cède la main, puis continue.
+///
+/// Les feuilles écrites comme des coroutines (`Socket::read`, `BufReader::read_line`) le
+/// placent au début de chaque opération, **avant** de toucher à quoi que ce soit : abandonnée
+/// là (`select`, `timeout`), l'opération n'a rien fait.
+struct Proceed {
+    bool await_ready() const noexcept { return poll_proceed(); }
+    void await_suspend(std::coroutine_handle<> caller) { yield_for_budget(caller); }
+    void await_resume() const noexcept {}
+};
+
+/// \brief `co_await rt::detail::coop::proceed();` (voir `Proceed`).
+inline Proceed proceed() noexcept {
+    return {};
+}
 
 } // namespace rt::detail::coop

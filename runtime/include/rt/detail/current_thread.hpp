@@ -46,6 +46,7 @@ public:
     Driver& driver() noexcept override { return driver_; }
     [[nodiscard]] RuntimeMetrics metrics() const override;
     void count_unhandled_panic() noexcept override { metrics_.unhandled_panic(); }
+    void count_budget_forced_yield() noexcept override { metrics_.budget_forced_yield(); }
 
 private:
     /// Vrai si le thread courant exécute ce planificateur (dans `block_on`).

@@ -61,6 +61,9 @@ public:
     void count_unhandled_panic() noexcept override {
         unhandled_panics_.fetch_add(1, std::memory_order_relaxed); // une mesure
     }
+    void count_budget_forced_yield() noexcept override {
+        forced_yields_.fetch_add(1, std::memory_order_relaxed); // une mesure
+    }
 
 private:
     friend struct Worker;
@@ -84,6 +87,7 @@ private:
     std::atomic<bool> closed_{false};
     std::atomic<std::uint64_t> remote_schedules_{0};
     std::atomic<std::uint64_t> unhandled_panics_{0};
+    std::atomic<std::uint64_t> forced_yields_{0};
 };
 
 } // namespace rt::detail

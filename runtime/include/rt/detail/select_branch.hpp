@@ -40,6 +40,10 @@ public:
     void on_complete(TaskHeader* branch) noexcept override;
     /// \brief Compté par le planificateur de la tâche parente.
     void count_unhandled_panic() noexcept override { parent_.scheduler->count_unhandled_panic(); }
+    /// \brief Compté par le planificateur de la tâche parente.
+    void count_budget_forced_yield() noexcept override {
+        parent_.scheduler->count_budget_forced_yield();
+    }
     /// \brief Le pilote de la tâche parente : les branches y inscrivent leurs attentes.
     Driver& driver() noexcept override { return parent_.scheduler->driver(); }
 

@@ -31,6 +31,8 @@ public:
     virtual void on_complete(TaskHeader* task) noexcept = 0;
     /// \brief Compte une exception que personne ne verra (tâche détachée, destructeur).
     virtual void count_unhandled_panic() noexcept = 0;
+    /// \brief Compte une tâche forcée de céder la main, son budget épuisé.
+    virtual void count_budget_forced_yield() noexcept = 0;
     /// \brief Le pilote (minuteries, réacteur) où inscrire les attentes de la tâche.
     virtual Driver& driver() noexcept = 0;
 

@@ -75,6 +75,8 @@ private:
     std::uint32_t random_below(std::uint32_t n) noexcept;
 
     TaskHeader* lifo_slot_ = nullptr; ///< la dernière tâche réveillée par la tâche courante
+    TaskQueue deferred_;              ///< celles qui ont cédé la main pendant run_task
+    bool in_run_task_ = false;        ///< dans run_task (les cessions sont différées)
     bool lifo_enabled_ = true;        ///< faux après 3 passages LIFO d'affilée
     bool is_searching_ = false;       ///< compté parmi les chercheurs d'`Idle`
     bool is_parking_ = false;         ///< dans park() : les réveils du pilote ne notifient pas

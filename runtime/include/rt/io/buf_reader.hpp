@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "rt/detail/coop.hpp"
 #include "rt/task.hpp"
 
 namespace rt::io {
@@ -37,6 +38,7 @@ public:
     /// le flux est au milieu de la ligne refusée : en général, on ferme la connexion.
     Task<std::size_t> read_line(std::string& line,
                                 std::size_t max_length = static_cast<std::size_t>(-1)) {
+        co_await detail::coop::proceed(); // avant de toucher à quoi que ce soit (budget)
         std::size_t added = 0;
         for (;;) {
             if (begin_ == end_) {
@@ -75,6 +77,7 @@ public:
 
     /// \brief Lit ce qui reste dans le tampon, sinon directement depuis le flux.
     Task<std::size_t> read(std::span<char> out) {
+        co_await detail::coop::proceed(); // budget
         if (begin_ == end_) {
             co_return co_await inner_.read(out);
         }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "rt/detail/coop.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/wait_list.hpp"
 #include "rt/result.hpp"
@@ -183,13 +184,26 @@ public:
                 }
             }
         }
-        /// \brief Vrai si un message (ou une erreur) est déjà disponible.
+        /// \brief Vrai si un message (ou une erreur) est déjà disponible. Budget épuisé : on
+        /// cède d'abord la main **sans rien prendre** (abandonnée là, la réception n'a rien
+        /// perdu) ; au retour, ce qui était disponible l'est encore (ou a été écrasé : retard).
         bool await_ready() {
             std::lock_guard lock(receiver_.shared_->mutex);
+            if (!receiver_.ready_locked()) {
+                return false;
+            }
+            if (!rt::detail::coop::poll_proceed()) {
+                yield_ = true;
+                return false;
+            }
             return receiver_.try_take_locked(result_);
         }
         /// \brief S'inscrit pour le prochain message (sauf s'il vient d'arriver).
         bool await_suspend(std::coroutine_handle<> caller) {
+            if (yield_) {
+                rt::detail::coop::yield_for_budget(caller);
+                return true;
+            }
             auto& me = rt::detail::require_current_task("broadcast::Receiver::recv");
             std::lock_guard lock(receiver_.shared_->mutex);
             if (receiver_.try_take_locked(result_)) {
@@ -213,6 +227,7 @@ public:
         Receiver& receiver_;
         rt::detail::WaitNode node_;
         bool registered_ = false; ///< inscrit dans la liste d'attente (à vérifier sous verrou)
+        bool yield_ = false;      ///< disponible, mais le budget est épuisé : céder d'abord
         std::optional<Result<T, RecvError>> result_;
     };
 
@@ -226,6 +241,10 @@ private:
     Receiver(std::shared_ptr<detail::Shared<T>> shared, std::uint64_t next) noexcept
         : shared_(std::move(shared)), next_(next) {}
 
+    /// Vrai s'il y a quelque chose à rendre (verrou tenu) : un message, un retard, la fin.
+    [[nodiscard]] bool ready_locked() const noexcept {
+        return next_ < shared_->next_position || shared_->senders == 0;
+    }
     /// Le prochain message ou une erreur, s'il y a quelque chose à rendre (verrou tenu).
     bool try_take_locked(std::optional<Result<T, RecvError>>& out) {
         auto& s = *shared_;

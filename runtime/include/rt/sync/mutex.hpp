@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "rt/detail/coop.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/wait_list.hpp"
 
@@ -82,12 +83,29 @@ public:
             }
         }
         /// \brief Vrai si le verrou est libre et que personne n'attend : on le prend.
+        ///
+        /// Budget épuisé : on le prend quand même, puis on cède la main avant de continuer,
+        /// comme si `unlock` nous l'avait passé (`notified`) ; annulée pendant ce temps, la
+        /// tâche le passe au suivant (voir le destructeur).
         bool await_ready() noexcept {
             std::lock_guard lock(mutex_.state_);
-            return mutex_.try_take_locked();
+            if (!mutex_.try_take_locked()) {
+                return false;
+            }
+            if (detail::coop::poll_proceed()) {
+                return true;
+            }
+            node_.notified = true;
+            waiting_ = true;
+            yield_ = true;
+            return false;
         }
         /// \brief Se met dans la file (ou prend le verrou s'il vient d'être libéré).
         bool await_suspend(std::coroutine_handle<> caller) {
+            if (yield_) {
+                detail::coop::yield_for_budget(caller); // le verrou est déjà à nous
+                return true;
+            }
             auto& me = detail::require_current_task("Mutex::lock");
             std::lock_guard lock(mutex_.state_);
             if (mutex_.try_take_locked()) {
@@ -107,7 +125,8 @@ public:
     private:
         Mutex& mutex_;
         detail::WaitNode node_;
-        bool waiting_ = false;
+        bool waiting_ = false; ///< dans la file, ou verrou reçu mais pas encore rendu
+        bool yield_ = false;   ///< verrou pris, budget épuisé : céder avant de continuer
     };
 
     /// \brief Attend le verrou : `auto garde = co_await mutex.lock();`

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "rt/detail/awaitable_traits.hpp"
+#include "rt/detail/coop.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/waker.hpp"
 #include "rt/result.hpp"
@@ -136,13 +137,24 @@ public:
                 shared_.receiver = rt::detail::Waker();
             }
         }
-        /// \brief Vrai si la valeur est là, ou si l'émetteur est parti.
+        /// \brief Vrai si la valeur est là, ou si l'émetteur est parti (sauf budget épuisé :
+        /// on cède d'abord la main, la valeur reste dans le canal).
         bool await_ready() {
-            std::lock_guard lock(shared_.mutex);
-            return shared_.value || !shared_.sender_alive;
+            {
+                std::lock_guard lock(shared_.mutex);
+                if (!shared_.value && shared_.sender_alive) {
+                    return false;
+                }
+            }
+            yield_ = !rt::detail::coop::poll_proceed();
+            return !yield_;
         }
         /// \brief Inscrit le réveil, sauf si la valeur vient d'arriver.
         bool await_suspend(std::coroutine_handle<> caller) {
+            if (yield_) {
+                rt::detail::coop::yield_for_budget(caller);
+                return true;
+            }
             auto& me = rt::detail::require_current_task("co_await sur un oneshot::Receiver");
             std::lock_guard lock(shared_.mutex);
             if (shared_.value || !shared_.sender_alive) {
@@ -167,6 +179,7 @@ public:
     private:
         detail::Shared<T>& shared_;
         bool registered_ = false;
+        bool yield_ = false; ///< valeur là, mais le budget est épuisé : céder d'abord
     };
 
     /// \brief `co_await rx` : attend la valeur.

@@ -1,0 +1,174 @@
+// Le budget coopératif (coop) : une tâche dont les opérations sont toujours prêtes cède la
+// main au plus tard après 128 d'entre elles, sur les deux planificateurs.
+//
+// Le principe de chaque test : une tâche « gloutonne » enchaîne des opérations qui ne
+// suspendent jamais (un verrou libre, un canal plein, un socket qui a toujours des données).
+// Dès son premier passage, elle lance une « voisine », qui note combien d'opérations la
+// gloutonne avait faites quand elle a enfin pu passer. Sans budget, la voisine ne passerait
+// qu'à la toute fin (ou jamais, sur un seul thread).
+#define BOOST_TEST_MODULE rt_coop
+#include <boost/test/unit_test.hpp>
+
+#include <rt/rt.hpp>
+#include <support/chien_de_garde.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int OPERATIONS = 20'000; // bien plus que le budget (128)
+
+/// Les runtimes sur lesquels on vérifie : un seul thread, et un seul worker (la gloutonne et
+/// sa voisine se disputent alors le même thread, comme sur current_thread).
+std::vector<std::pair<std::string, std::function<rt::Runtime()>>> runtimes() {
+    return {
+        {"current_thread", [] { return rt::Builder::current_thread().build(); }},
+        {"multi_thread (1 worker)",
+         [] { return rt::Builder::multi_thread().worker_threads(1).build(); }},
+    };
+}
+
+/// Fait tourner une gloutonne qui appelle `operation` OPERATIONS fois ; rend le nombre
+/// d'opérations faites quand la voisine a pu passer, et le nombre de cessions forcées.
+/// `operation(i)` est une coroutine qui ne doit jamais suspendre par elle-même.
+template <class Operation>
+std::pair<int, std::uint64_t> mesurer(rt::Runtime& runtime, Operation operation) {
+    auto compteur = std::make_shared<std::atomic<int>>(0);
+    auto vue = std::make_shared<std::atomic<int>>(-1);
+    runtime.block_on([&]() -> rt::Task<void> {
+        auto gloutonne = rt::spawn([&, compteur, vue]() -> rt::Task<void> {
+            // La voisine part dans la file de ce thread (emplacement LIFO ou file locale) :
+            // elle ne peut passer que si la gloutonne rend la main.
+            (void)rt::spawn([compteur, vue]() -> rt::Task<void> {
+                vue->store(compteur->load());
+                co_return;
+            });
+            for (int i = 0; i < OPERATIONS; ++i) {
+                co_await operation(i);
+                compteur->fetch_add(1);
+            }
+        });
+        co_await gloutonne;
+    }());
+    return {vue->load(), runtime.metrics().budget_forced_yield_count};
+}
+
+void verifier(const char* quoi, std::pair<int, std::uint64_t> mesure) {
+    BOOST_TEST_CONTEXT(quoi) {
+        BOOST_TEST(mesure.first >= 0, "la voisine n'est jamais passée");
+        BOOST_TEST(mesure.first <= 128,
+                   "la gloutonne a fait " << mesure.first
+                                          << " opérations prêtes avant de céder la main (budget : "
+                                             "128)");
+        BOOST_TEST(mesure.second >= 1u, "aucune cession forcée comptée");
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(verrou_toujours_libre) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        rt::sync::Mutex<int> m(0);
+        verifier(nom.c_str(), mesurer(runtime, [&m](int) -> rt::Task<void> {
+                     auto g = co_await m.lock();
+                     ++*g;
+                 }));
+        BOOST_TEST(**m.try_lock() == OPERATIONS, "chaque prise du verrou a eu lieu une fois");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sommeil_deja_echu) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        verifier(nom.c_str(), mesurer(runtime, [](int) -> rt::Task<void> {
+                     co_await rt::time::sleep_until(std::chrono::steady_clock::now() - 1s);
+                 }));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(canal_broadcast_toujours_plein) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        auto [tx, rx] = rt::sync::broadcast::channel<int>(OPERATIONS);
+        for (int i = 0; i < OPERATIONS; ++i) {
+            (void)tx.send(i);
+        }
+        std::vector<int> recus;
+        verifier(nom.c_str(), mesurer(runtime, [&rx, &recus](int) -> rt::Task<void> {
+                     recus.push_back((co_await rx.recv()).value());
+                 }));
+        BOOST_TEST_REQUIRE(recus.size() == static_cast<std::size_t>(OPERATIONS));
+        bool dans_l_ordre = true;
+        for (int i = 0; i < OPERATIONS; ++i) {
+            dans_l_ordre = dans_l_ordre && recus[static_cast<std::size_t>(i)] == i;
+        }
+        BOOST_TEST(dans_l_ordre, "céder la main ne perd ni ne double aucun message");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(socket_qui_a_toujours_des_donnees) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        // Une connexion dont le tampon de réception contient déjà tout : chaque read rend des
+        // octets sans jamais suspendre.
+        auto paire =
+            runtime.block_on([]() -> rt::Task<std::pair<rt::net::TcpStream, rt::net::TcpStream>> {
+                auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
+                auto client =
+                    co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
+                auto accepte = co_await listener.accept();
+                std::string donnees(static_cast<std::size_t>(OPERATIONS), 'x');
+                co_await client.write_all(donnees);
+                co_return std::pair<rt::net::TcpStream, rt::net::TcpStream>(
+                    std::move(client), std::move(accepte.first));
+            }());
+        rt::net::TcpStream& serveur = paire.second;
+        std::size_t total = 0;
+        verifier(nom.c_str(), mesurer(runtime, [&serveur, &total](int) -> rt::Task<void> {
+                     char octet;
+                     total += co_await serveur.read(std::span<char>(&octet, 1));
+                 }));
+        BOOST_TEST(total == static_cast<std::size_t>(OPERATIONS), "aucun octet perdu");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(lignes_deja_dans_le_tampon) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        auto paire =
+            runtime.block_on([]() -> rt::Task<std::pair<rt::net::TcpStream, rt::net::TcpStream>> {
+                auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
+                auto client =
+                    co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
+                auto accepte = co_await listener.accept();
+                std::string lignes;
+                for (int i = 0; i < OPERATIONS; ++i) {
+                    lignes += "a\n";
+                }
+                co_await client.write_all(lignes);
+                co_return std::pair<rt::net::TcpStream, rt::net::TcpStream>(
+                    std::move(client), std::move(accepte.first));
+            }());
+        rt::io::BufReader<rt::net::TcpStream> lecteur(std::move(paire.second), 1 << 16);
+        int lues = 0;
+        verifier(nom.c_str(), mesurer(runtime, [&lecteur, &lues](int) -> rt::Task<void> {
+                     std::string ligne;
+                     lues += (co_await lecteur.read_line(ligne)) == 2 ? 1 : 0;
+                 }));
+        BOOST_TEST(lues == OPERATIONS);
+    }
+}
