@@ -11,12 +11,37 @@
 
 namespace rt::detail {
 
+CurrentThreadScheduler::CurrentThreadScheduler(ReactorKind kind, const BlockingConfig& blocking)
+    : driver_(kind), blocking_(Ref<BlockingPool>::adopt(new BlockingPool(*this, blocking))) {}
+
 CurrentThreadScheduler::~CurrentThreadScheduler() {
     shutdown();
 }
 
+namespace {
+
+/// Le planificateur current_thread que ce thread exécute (dans son block_on ou son arrêt).
+/// Pas le contexte du thread (`current_scheduler()`) : les threads du pool bloquant ont le
+/// contexte du runtime (pour `Handle::current()`), mais ne doivent pas toucher à la file locale.
+thread_local const CurrentThreadScheduler* tls_driving = nullptr;
+
+/// Installe `tls_driving` pour une portée.
+class DrivingGuard {
+public:
+    explicit DrivingGuard(const CurrentThreadScheduler* s) noexcept
+        : previous_(std::exchange(tls_driving, s)) {}
+    ~DrivingGuard() { tls_driving = previous_; }
+    DrivingGuard(const DrivingGuard&) = delete;
+    DrivingGuard& operator=(const DrivingGuard&) = delete;
+
+private:
+    const CurrentThreadScheduler* previous_;
+};
+
+} // namespace
+
 bool CurrentThreadScheduler::on_runtime_thread() const noexcept {
-    return current_scheduler() == this;
+    return tls_driving == this;
 }
 
 void CurrentThreadScheduler::adopt(TaskHeader* task) noexcept {
@@ -131,6 +156,7 @@ void CurrentThreadScheduler::block_on(TaskHeader* main) {
         main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
         throw;
     }
+    DrivingGuard driving(this);
     spawn(main); // le contexte est installé : elle va directement dans la file locale
     drain_remote();
     while (!main->is_complete()) {
@@ -172,6 +198,7 @@ void CurrentThreadScheduler::shutdown() noexcept {
     // Le contexte du runtime reste en place pendant la destruction des tâches : leurs
     // destructeurs peuvent appeler spawn (annulé aussitôt), abort, désinscrire des minuteries...
     ContextGuard context(this, /*allow_nested=*/true);
+    DrivingGuard driving(this);
     TaskQueue spawned;
     {
         std::lock_guard lock(remote_mutex_);
@@ -194,6 +221,7 @@ void CurrentThreadScheduler::shutdown() noexcept {
     }
     local_.clear();
     batch_.submit(metrics_, 0);
+    blocking_->shutdown(); // fonctions pas démarrées annulées, celles qui tournent attendues
 }
 
 RuntimeMetrics CurrentThreadScheduler::metrics() const {
@@ -206,6 +234,9 @@ RuntimeMetrics CurrentThreadScheduler::metrics() const {
         m.global_queue_depth = remote_spawned_.size() + remote_woken_.size();
     }
     m.num_timers = driver_.timer_count();
+    m.num_blocking_threads = blocking_->num_threads();
+    m.blocking_queue_depth = blocking_->queue_depth();
+    m.unhandled_panic_count += blocking_->unhandled_panics();
     if (on_runtime_thread()) {
         // Sur le thread du runtime, les valeurs exactes (pas seulement le dernier lot publié).
         batch_.add_unsubmitted(worker);

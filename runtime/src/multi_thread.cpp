@@ -50,8 +50,10 @@ private:
 
 } // namespace
 
-MultiThreadScheduler::MultiThreadScheduler(std::size_t workers, ReactorKind kind)
-    : driver_(kind), idle_(workers == 0 ? 1 : workers), owned_(workers == 0 ? 1 : workers) {
+MultiThreadScheduler::MultiThreadScheduler(std::size_t workers, ReactorKind kind,
+                                           const BlockingConfig& blocking)
+    : driver_(kind), idle_(workers == 0 ? 1 : workers), owned_(workers == 0 ? 1 : workers),
+      blocking_(Ref<BlockingPool>::adopt(new BlockingPool(*this, blocking))) {
     const std::size_t n = workers == 0 ? 1 : workers;
     workers_.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -184,6 +186,8 @@ void MultiThreadScheduler::shutdown() noexcept {
     //    possèdent rien (ce ne sont que des pointeurs) : on les oublie.
     ContextGuard context(this, /*allow_nested=*/true);
     owned_.shutdown_all();
+    // 4. Les fonctions bloquantes : pas démarrées, annulées ; en cours, attendues.
+    blocking_->shutdown();
 }
 
 RuntimeMetrics MultiThreadScheduler::metrics() const {
@@ -197,6 +201,9 @@ RuntimeMetrics MultiThreadScheduler::metrics() const {
     m.budget_forced_yield_count = forced_yields_.load(std::memory_order_relaxed);
     m.global_queue_depth = inject_.len();
     m.num_timers = driver_.timer_count();
+    m.num_blocking_threads = blocking_->num_threads();
+    m.blocking_queue_depth = blocking_->queue_depth();
+    m.unhandled_panic_count += blocking_->unhandled_panics();
     for (const auto& worker : workers_) {
         const WorkerStats& s = worker->stats;
         WorkerMetrics& w = m.workers.emplace_back();

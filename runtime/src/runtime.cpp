@@ -104,8 +104,8 @@ Runtime Builder::build() const {
         kind = ReactorKind::Epoll;
     }
     if (!multi_thread_) {
-        return Runtime(
-            detail::Ref<detail::Scheduler>::adopt(new detail::CurrentThreadScheduler(kind)));
+        return Runtime(detail::Ref<detail::Scheduler>::adopt(
+            new detail::CurrentThreadScheduler(kind, blocking_)));
     }
     std::size_t workers = 0;
     if (workers_) {
@@ -116,7 +116,7 @@ Runtime Builder::build() const {
         workers = std::max(1u, std::thread::hardware_concurrency());
     }
     auto scheduler = detail::Ref<detail::MultiThreadScheduler>::adopt(
-        new detail::MultiThreadScheduler(workers, kind));
+        new detail::MultiThreadScheduler(workers, kind, blocking_));
     scheduler->start();
     return Runtime(detail::Ref<detail::Scheduler>(scheduler.get()));
 }

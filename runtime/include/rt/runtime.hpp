@@ -2,12 +2,14 @@
 /// \file
 /// \brief `rt::Builder`, `rt::Runtime`, `rt::Handle` et `rt::block_on` : démarrer le runtime.
 
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
+#include "rt/detail/blocking_pool.hpp"
 #include "rt/detail/reactor.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/join_handle.hpp"
@@ -51,6 +53,30 @@ JoinHandle<T> spawn_on(Scheduler& scheduler, Task<T> task) {
     scheduler.spawn(cell);
     return handle;
 }
+
+/// \brief Le type rendu par la fonction bloquante `F`.
+template <class F>
+using blocking_result_t = std::invoke_result_t<std::decay_t<F>&>;
+
+/// \brief Envoie la fonction `f` au pool bloquant de `scheduler` : elle devient le corps
+/// d'une coroutine (qui l'appelle, une fois), dans une cellule de tâche ordinaire.
+template <class F>
+JoinHandle<blocking_result_t<F>> spawn_blocking_on(Scheduler& scheduler, F&& f) {
+    using T = blocking_result_t<F>;
+    auto body = [f = std::forward<F>(f)]() mutable -> Task<T> {
+        if constexpr (std::is_void_v<T>) {
+            f();
+            co_return;
+        } else {
+            co_return f();
+        }
+    };
+    BlockingPool& pool = scheduler.blocking_pool();
+    auto* cell = new CallableCell<T, decltype(body)>(&pool, std::move(body));
+    JoinHandle<T> handle(cell);
+    pool.spawn(cell);
+    return handle;
+}
 } // namespace detail
 
 /// \brief Une poignée sur un runtime : permet de lancer des tâches depuis n'importe quel thread.
@@ -71,6 +97,13 @@ public:
     template <class T>
     JoinHandle<T> spawn(Task<T> task) const {
         return detail::spawn_on(*scheduler_, std::move(task));
+    }
+
+    /// \brief Exécute la fonction bloquante `f` sur le pool de ce runtime (voir
+    /// `rt::spawn_blocking`).
+    template <class F>
+    JoinHandle<detail::blocking_result_t<F>> spawn_blocking(F&& f) const {
+        return detail::spawn_blocking_on(*scheduler_, std::forward<F>(f));
     }
 
     /// \brief Les compteurs du runtime (tâches vivantes, lancées, reprises...).
@@ -173,6 +206,19 @@ public:
         reactor_ = kind;
         return *this;
     }
+    /// \brief Nombre maximal de threads du pool de `spawn_blocking` (512 par défaut, comme
+    /// tokio ; au moins 1).
+    Builder& max_blocking_threads(std::size_t n) noexcept {
+        blocking_.max_threads = n == 0 ? 1 : n;
+        return *this;
+    }
+    /// \brief Durée sans travail après laquelle un thread du pool bloquant s'arrête (10 s par
+    /// défaut, comme tokio).
+    template <class Rep, class Period>
+    Builder& thread_keep_alive(std::chrono::duration<Rep, Period> d) noexcept {
+        blocking_.keep_alive = std::chrono::ceil<std::chrono::milliseconds>(d);
+        return *this;
+    }
     /// \brief Construit le runtime (lève `std::system_error` si le système refuse un thread,
     /// un eventfd...).
     [[nodiscard]] Runtime build() const;
@@ -182,6 +228,7 @@ private:
     bool multi_thread_;
     std::optional<std::size_t> workers_;
     std::optional<ReactorKind> reactor_;
+    detail::BlockingConfig blocking_;
 };
 
 /// \brief Raccourci de `#[tokio::main]` : construit un runtime (`current_thread`, sauf si

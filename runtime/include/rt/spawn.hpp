@@ -29,6 +29,24 @@ requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&&
                             std::forward<F>(factory));
 }
 
+/// \brief Exécute une fonction **bloquante** sur un thread du pool bloquant du runtime
+/// courant, jamais sur un worker, et rend son `JoinHandle` (`tokio::task::spawn_blocking`).
+///
+/// \code
+/// auto h = rt::spawn_blocking([chemin] { return lire_tout_le_fichier(chemin); });
+/// std::string contenu = (co_await h).value();
+/// \endcode
+/// Pour tout ce qui occuperait le thread sans se suspendre : un appel système bloquant, une
+/// bibliothèque synchrone, un calcul de plusieurs millisecondes. Sur un worker, pendant ce
+/// temps, aucune autre tâche de ce worker n'avancerait (chapitre 11). `abort()` n'annule
+/// qu'une fonction pas encore démarrée. Lève `std::logic_error` hors d'un runtime.
+template <class F>
+requires std::invocable < std::decay_t<F>
+& > JoinHandle<detail::blocking_result_t<F>> spawn_blocking(F&& f) {
+    return detail::spawn_blocking_on(detail::require_current_scheduler("rt::spawn_blocking"),
+                                     std::forward<F>(f));
+}
+
 /// \brief Lance une coroutine déjà créée : `rt::spawn(calcul(42))`.
 ///
 /// Attention aux paramètres par référence de la coroutine (CP.53) : ils doivent survivre à

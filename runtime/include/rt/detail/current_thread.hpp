@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "rt/detail/blocking_pool.hpp"
 #include "rt/detail/driver.hpp"
 #include "rt/detail/owned_tasks.hpp"
 #include "rt/detail/scheduler.hpp"
@@ -31,7 +32,8 @@ public:
     static constexpr int EVENT_INTERVAL = 61;
 
     /// \brief Un planificateur dont le pilote utilise le réacteur `kind`.
-    explicit CurrentThreadScheduler(ReactorKind kind = ReactorKind::Poll) : driver_(kind) {}
+    explicit CurrentThreadScheduler(ReactorKind kind = ReactorKind::Poll,
+                                    const BlockingConfig& blocking = {});
     ~CurrentThreadScheduler() override;
 
     void spawn(TaskHeader* task) override;
@@ -46,6 +48,7 @@ public:
     Driver& driver() noexcept override { return driver_; }
     [[nodiscard]] RuntimeMetrics metrics() const override;
     void count_unhandled_panic() noexcept override { metrics_.unhandled_panic(); }
+    BlockingPool& blocking_pool() noexcept override { return *blocking_; }
     void count_budget_forced_yield() noexcept override { metrics_.budget_forced_yield(); }
 
 private:
@@ -74,8 +77,9 @@ private:
     std::atomic<bool> remote_pending_{false};
     std::atomic<bool> closed_{false};
 
-    SchedulerMetrics metrics_; ///< les compteurs publiés (chapitre 10)
-    MetricsBatch batch_;       ///< ceux de la boucle, publiés avant chaque attente
+    Ref<BlockingPool> blocking_; ///< les threads de spawn_blocking
+    SchedulerMetrics metrics_;   ///< les compteurs publiés (chapitre 10)
+    MetricsBatch batch_;         ///< ceux de la boucle, publiés avant chaque attente
 };
 
 } // namespace rt::detail

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "rt/detail/blocking_pool.hpp"
 #include "rt/detail/driver.hpp"
 #include "rt/detail/idle.hpp"
 #include "rt/detail/inject_queue.hpp"
@@ -39,7 +40,8 @@ public:
     static constexpr int MAX_LIFO_POLLS_PER_TICK = 3;
 
     /// \brief Un planificateur à `workers` threads (au moins 1) dont le pilote utilise `kind`.
-    MultiThreadScheduler(std::size_t workers, ReactorKind kind);
+    MultiThreadScheduler(std::size_t workers, ReactorKind kind,
+                         const BlockingConfig& blocking = {});
     ~MultiThreadScheduler() override;
 
     /// \brief Lance les threads des workers (après la construction : ils tiennent une
@@ -61,6 +63,7 @@ public:
     void count_unhandled_panic() noexcept override {
         unhandled_panics_.fetch_add(1, std::memory_order_relaxed); // une mesure
     }
+    BlockingPool& blocking_pool() noexcept override { return *blocking_; }
     void count_budget_forced_yield() noexcept override {
         forced_yields_.fetch_add(1, std::memory_order_relaxed); // une mesure
     }
@@ -84,6 +87,7 @@ private:
     Idle idle_;
     OwnedTasks owned_;
     std::vector<std::unique_ptr<Worker>> workers_;
+    Ref<BlockingPool> blocking_; ///< les threads de spawn_blocking
     std::atomic<bool> closed_{false};
     std::atomic<std::uint64_t> remote_schedules_{0};
     std::atomic<std::uint64_t> unhandled_panics_{0};

@@ -8,6 +8,8 @@
 
 namespace rt::detail {
 
+class BlockingPool;
+
 /// \brief Un planificateur de runtime : en plus de ce que lui demandent ses tâches
 /// (`TaskScheduler`), il lance, exécute jusqu'au bout, s'arrête et se mesure.
 ///
@@ -31,6 +33,8 @@ public:
     [[nodiscard]] virtual bool is_closed() const noexcept = 0;
     /// \brief Une photo des compteurs.
     [[nodiscard]] virtual RuntimeMetrics metrics() const = 0;
+    /// \brief Le pool des fonctions bloquantes (`spawn_blocking`).
+    virtual BlockingPool& blocking_pool() noexcept = 0;
 };
 
 } // namespace rt::detail
