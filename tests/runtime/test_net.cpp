@@ -20,7 +20,7 @@ template <class F>
 void avec_chaque_reacteur(F programme) {
     for (auto kind : {rt::ReactorKind::Poll, rt::ReactorKind::Epoll}) {
         BOOST_TEST_CONTEXT("réacteur " << (kind == rt::ReactorKind::Poll ? "poll" : "epoll")) {
-            rt::Runtime runtime = rt::Builder::current_thread().reactor(kind).build();
+            rt::Runtime runtime = rt::Builder::from_env().reactor(kind).build();
             runtime.block_on(programme());
         }
     }

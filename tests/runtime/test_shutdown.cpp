@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
     auto vivants = support::nouveau_compteur();
     int nettoyages = 0;
     {
-        rt::Runtime runtime = rt::Builder::current_thread().build();
+        rt::Runtime runtime = rt::Builder::from_env().build();
         runtime.block_on([&]() -> rt::Task<void> {
             // Le « nettoyage périodique » de l'article : une boucle infinie détachée.
             (void)rt::spawn([&, s = Sentinelle(vivants)]() -> rt::Task<void> {
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(block_on_gratuit_arrete_son_runtime) {
 BOOST_AUTO_TEST_CASE(handle_survit_au_runtime) {
     rt::JoinHandle<int> garde;
     {
-        rt::Runtime runtime = rt::Builder::current_thread().build();
+        rt::Runtime runtime = rt::Builder::from_env().build();
         garde = runtime.block_on([]() -> rt::Task<rt::JoinHandle<int>> {
             co_return rt::spawn([]() -> rt::Task<int> {
                 co_await rt::time::sleep(1h);
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(handle_survit_au_runtime) {
 }
 
 BOOST_AUTO_TEST_CASE(spawn_apres_arret_annule_aussitot) {
-    rt::Runtime runtime = rt::Builder::current_thread().build();
+    rt::Runtime runtime = rt::Builder::from_env().build();
     rt::Handle handle = runtime.handle();
     runtime.shutdown();
     auto vivants = support::nouveau_compteur();
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(spawn_apres_arret_annule_aussitot) {
 BOOST_AUTO_TEST_CASE(tache_qui_attend_une_autre_a_l_arret) {
     auto vivants = support::nouveau_compteur();
     {
-        rt::Runtime runtime = rt::Builder::current_thread().build();
+        rt::Runtime runtime = rt::Builder::from_env().build();
         runtime.block_on([&]() -> rt::Task<void> {
             auto dormeuse = rt::spawn(
                 [s = Sentinelle(vivants)]() -> rt::Task<void> { co_await rt::time::sleep(1h); });

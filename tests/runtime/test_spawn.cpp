@@ -315,7 +315,7 @@ BOOST_AUTO_TEST_CASE(block_on_sans_passer_par_la_file_distante) {
 }
 
 BOOST_AUTO_TEST_CASE(block_on_apres_arret_annule_la_tache_principale) {
-    rt::Runtime runtime = rt::Builder::current_thread().build();
+    rt::Runtime runtime = rt::Builder::from_env().build();
     runtime.shutdown();
     BOOST_CHECK_THROW(runtime.block_on([]() -> rt::Task<int> { co_return 1; }()), rt::JoinError);
 }

@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(handle_current_dans_une_fonction_bloquante) {
 
 BOOST_AUTO_TEST_CASE(annulee_avant_de_demarrer) {
     support::ChienDeGarde garde(30s, "le pool bloquant ne rend pas la main");
-    rt::Runtime runtime = rt::Builder::current_thread().max_blocking_threads(1).build();
+    rt::Runtime runtime = rt::Builder::from_env().max_blocking_threads(1).build();
     runtime.block_on([]() -> rt::Task<void> {
         std::promise<void> liberer;
         std::atomic<bool> seconde_executee = false;
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(arret_annule_celles_en_file_et_attend_celle_qui_tourne) {
     rt::JoinHandle<void> seconde;
     std::thread liberateur;
     {
-        rt::Runtime runtime = rt::Builder::current_thread().max_blocking_threads(1).build();
+        rt::Runtime runtime = rt::Builder::from_env().max_blocking_threads(1).build();
         runtime.block_on([&]() -> rt::Task<void> {
             premiere = rt::spawn_blocking([f = liberer.get_future()]() mutable {
                 f.get();
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(arret_annule_celles_en_file_et_attend_celle_qui_tourne) {
 
 BOOST_AUTO_TEST_CASE(thread_inactif_s_arrete) {
     support::ChienDeGarde garde(30s, "le thread inactif du pool ne s'arrête pas");
-    rt::Runtime runtime = rt::Builder::current_thread().thread_keep_alive(20ms).build();
+    rt::Runtime runtime = rt::Builder::from_env().thread_keep_alive(20ms).build();
     runtime.block_on([]() -> rt::Task<void> {
         (void)(co_await rt::spawn_blocking([] {})).value();
         BOOST_TEST(rt::Handle::current().metrics().num_blocking_threads <= 1u);

@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(arret_pendant_que_d_autres_threads_annulent_lancent_reveill
             auto prise = std::make_shared<Prise>();
             auto verrou = std::make_shared<rt::sync::Mutex<int>>(0);
             {
-                rt::Runtime runtime = rt::Builder::current_thread().build();
+                rt::Runtime runtime = rt::Builder::from_env().build();
                 runtime.block_on(peupler(vivantes, *prise, verrou));
                 promesse.set_value(prise);
                 // Laisse le thread étranger commencer, puis s'arrête sous ses coups.
