@@ -49,8 +49,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <malloc.h>
-
 #include <rt/rt.hpp>
 
 #include "commun.hpp"
@@ -176,22 +174,6 @@ double mesure_threads(std::size_t n) {
     return bench::ns_entre(debut, fin) / static_cast<double>(n);
 }
 
-// --- Allocateur -------------------------------------------------------------------------------
-
-/// Par défaut, `free` de la glibc rend au noyau la mémoire libérée en haut du tas (au-delà de
-/// 128 Kio) et sert les gros blocs par `mmap`. Entre deux répétitions, les dizaines de Mio des
-/// tâches seraient rendues, puis redemandées : chaque mesure paierait alors des défauts de page
-/// et la mise à zéro des pages par le noyau, un coût qui n'a rien à voir avec le runtime mesuré
-/// (et qui frappe inégalement : rt garde ses blocs dans son propre cache, pas Asio). On garde
-/// donc la mémoire, pour tous ; le programme tokio reçoit le même réglage (GLIBC_TUNABLES).
-constexpr const char* REGLAGE_GLIBC =
-    "GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432";
-
-void garder_la_memoire() {
-    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    ::mallopt(M_MMAP_THRESHOLD, 32 << 20); // le maximum permis sur 64 bits
-}
-
 // --- Répétitions ------------------------------------------------------------------------------
 
 struct Plan {
@@ -222,8 +204,8 @@ std::optional<bench::Stats> mesure_tokio(const std::string& exe, std::size_t n, 
                                          std::string& erreur) {
     int code = 0;
     std::string sortie = bench::executer(
-        std::string(REGLAGE_GLIBC) + " " + bench::cite(exe) + " spawn " + std::to_string(n) + " " +
-            std::to_string(plan.echauffements) + " " + std::to_string(plan.mesures),
+        std::string(bench::REGLAGE_GLIBC) + " " + bench::cite(exe) + " spawn " + std::to_string(n) +
+            " " + std::to_string(plan.echauffements) + " " + std::to_string(plan.mesures),
         code);
     auto ligne = bench::ligne_apres(sortie, "ECHANTILLONS ");
     if (code != 0 || !ligne) {
@@ -243,7 +225,7 @@ std::string cellule(const std::optional<bench::Stats>& s) {
 } // namespace
 
 int main(int argc, char** argv) {
-    garder_la_memoire();
+    bench::garder_la_memoire();
     const bool rapide = bench::option_rapide(argc, argv);
     const std::size_t petit = rapide ? 1'000 : 10'000;
     const std::size_t grand = rapide ? 10'000 : 100'000;

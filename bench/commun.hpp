@@ -5,6 +5,7 @@
 // Tout est dans ce seul en-tête (fonctions `inline`) : chaque benchmark est un programme
 // autonome que `./cours bench` lance tel quel.
 
+#include <malloc.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -198,6 +199,23 @@ inline void afficher_machine(std::string_view titre) {
     }
 }
 
+// --- Allocateur -------------------------------------------------------------------------------
+
+/// Par défaut, `free` de la glibc rend au noyau la mémoire libérée en haut du tas (au-delà de
+/// 128 Kio) et sert les gros blocs par `mmap`. Entre deux répétitions, les dizaines de Mio des
+/// tâches seraient rendues, puis redemandées : chaque mesure paierait alors des défauts de page
+/// et la mise à zéro des pages par le noyau, un coût qui n'a rien à voir avec le runtime mesuré
+/// (et qui frappe inégalement : rt garde ses blocs dans son propre cache, pas Asio). On garde
+/// donc la mémoire, pour tous ; le programme tokio reçoit le même réglage (`REGLAGE_GLIBC`,
+/// à mettre devant sa ligne de commande).
+inline constexpr const char* REGLAGE_GLIBC =
+    "GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432";
+
+inline void garder_la_memoire() {
+    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    ::mallopt(M_MMAP_THRESHOLD, 32 << 20); // le maximum permis sur 64 bits
+}
+
 // --- Mémoire --------------------------------------------------------------------------------
 
 /// Une valeur de /proc/self/status en Kio (ex. "VmRSS", "VmHWM"), -1 si absente.
@@ -294,6 +312,27 @@ inline std::optional<std::string> programme_tokio(std::string& raison) {
     raison = "désactivé à la configuration (COURS_BENCH_TOKIO=OFF)";
 #endif
     return std::nullopt;
+}
+
+/// Lance le programme tokio avec `arguments` (et le réglage de malloc `REGLAGE_GLIBC`) ; rend
+/// sa sortie, ou `std::nullopt` et `erreur` s'il échoue.
+inline std::optional<std::string>
+executer_tokio(const std::string& exe, const std::string& arguments, std::string& erreur) {
+    int code = 0;
+    std::string sortie =
+        executer(std::string(REGLAGE_GLIBC) + " " + cite(exe) + " " + arguments, code);
+    if (code != 0) {
+        erreur = "le programme tokio a échoué (code " + std::to_string(code) + ")";
+        return std::nullopt;
+    }
+    return sortie;
+}
+
+/// Vrai si `programme` se trouve dans le PATH (pour wrk, par exemple).
+inline bool dans_le_path(const std::string& programme) {
+    int code = 0;
+    executer("command -v " + cite(programme) + " >/dev/null 2>&1", code);
+    return code == 0;
 }
 
 } // namespace bench

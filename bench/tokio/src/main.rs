@@ -1,8 +1,17 @@
-//! Les mêmes mesures que bench_spawn et bench_dormeurs, écrites avec tokio (current_thread).
+//! Les mêmes mesures que bench_spawn, bench_dormeurs (current_thread), bench_ordonnanceur et
+//! bench_http (multi_thread), écrites avec tokio.
 //!
 //! Usage (appelé par les programmes C++, qui impriment le tableau) :
 //!   tokio_bench spawn <n> <échauffements> <mesures>   → « ECHANTILLONS ns ns ... » (ns/tâche)
 //!   tokio_bench dormeurs <n> <ms>                     → « RESULTAT mur_ns rss_avant_kio vmhwm_kio somme »
+//!   tokio_bench ordonnanceur <nom> <workers> <échauffements> <mesures>
+//!                                                     → « ECHANTILLONS ns ... » (ns/itération)
+//!   tokio_bench calcul <workers> <tâches> <tours> <échauffements> <mesures>
+//!                                                     → « ECHANTILLONS ns ... » puis « SOMME s »
+//!   tokio_bench http <workers>                        → « PORT n », puis sert jusqu'au kill
+
+mod http;
+mod ordonnanceur;
 
 use std::time::{Duration, Instant};
 
@@ -83,8 +92,20 @@ fn main() {
             let pic = statut_kio("VmHWM");
             println!("RESULTAT {} {} {} {}", duree.as_nanos(), avant, pic, somme);
         }
+        Some("ordonnanceur") => {
+            let nom = args.get(2).map(String::as_str).unwrap_or("");
+            ordonnanceur::ordonnanceur(nom, arg(3) as usize, arg(4), arg(5));
+        }
+        Some("calcul") => {
+            ordonnanceur::calcul(arg(2) as usize, arg(3), arg(4), arg(5), arg(6));
+        }
+        Some("http") => http::serveur(arg(2) as usize),
         _ => {
-            eprintln!("usage : tokio_bench spawn <n> <échauffements> <mesures> | dormeurs <n> <ms>");
+            eprintln!(
+                "usage : tokio_bench spawn <n> <échauffements> <mesures> | dormeurs <n> <ms> \
+                 | ordonnanceur <nom> <workers> <échauffements> <mesures> \
+                 | calcul <workers> <tâches> <tours> <échauffements> <mesures> | http <workers>"
+            );
             std::process::exit(2);
         }
     }
