@@ -25,7 +25,8 @@
 //    tokio fait la même chose, pour comparaison.
 //
 // `--rapide` : moins de mesures (essai) ; `--seul MOT` : seulement les benchmarks dont le nom
-// contient MOT (« ping_pong », « calcul »...).
+// contient MOT (« ping_pong », « calcul »...) ; `--sans-tokio` : rt seulement (pour profiler
+// rt avec perf ou valgrind sans le processus tokio).
 
 #include <algorithm>
 #include <atomic>
@@ -341,6 +342,12 @@ int main(int argc, char** argv) {
     bench::afficher_machine("planificateur multi_thread (chapitre 11) : rt contre tokio");
     std::string raison_tokio;
     auto tokio = bench::programme_tokio(raison_tokio);
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--sans-tokio") {
+            tokio.reset();
+            raison_tokio = "écarté par --sans-tokio";
+        }
+    }
     bool erreur = false;
 
     // --- 1. Les quatre benchmarks de tokio ---------------------------------------------------
