@@ -115,6 +115,9 @@ int Driver::poll_timeout_ms(Clock::time_point now) const noexcept {
 }
 
 void Driver::park(bool may_block) {
+    // Les réveils sont ramassés sous le verrou et exécutés après (destruction de `woken`,
+    // déclarée avant le verrou) : le verrou n'est jamais tenu pendant un réveil.
+    WakeList woken;
     std::unique_lock lock(mutex_);
     Clock::time_point now = Clock::now();
     const int timeout = may_block ? poll_timeout_ms(now) : 0;
@@ -135,20 +138,24 @@ void Driver::park(bool may_block) {
         }
         lock.lock();
         parked_ = false;
-        reactor_->dispatch();
+        reactor_->dispatch(woken);
         now = Clock::now();
     }
-    fire_expired(now);
+    fire_expired(now, woken);
+    lock.unlock();
+    woken.wake_all();
 }
 
-std::size_t Driver::fire_expired(Clock::time_point now) noexcept {
+std::size_t Driver::fire_expired(Clock::time_point now, WakeList& woken) {
     std::size_t fired = 0;
     while (TimerEntry* next = timers_.top()) {
         if (next->deadline > now) {
             break;
         }
         TimerEntry& entry = timers_.pop();
-        entry.task->wake_at(entry.epoch);
+        // Inscrite, la tâche est vivante (son ~Sleep passerait par ce verrou) : le Waker la
+        // garde vivante jusqu'à la fin du réveil, exécuté hors du verrou.
+        woken.push(Waker(entry.task, entry.epoch));
         ++fired;
     }
     return fired;

@@ -131,11 +131,14 @@ void Reactor::clear_waiter(IoSource& source, Direction direction, TaskHeader& ta
     }
 }
 
-void Reactor::wake(IoSource& source, Direction direction) noexcept {
+void Reactor::wake(IoSource& source, Direction direction, WakeList& woken) {
     TaskHeader*& waiter = direction == Direction::Read ? source.reader : source.writer;
     if (TaskHeader* task = std::exchange(waiter, nullptr)) {
         --waiting_;
-        task->wake_at(direction == Direction::Read ? source.reader_epoch : source.writer_epoch);
+        // Un Waker prend une référence : inscrite, la tâche est vivante (son ~IoReady passerait
+        // par ce verrou) ; le réveil, exécuté hors du verrou, la garde vivante jusqu'au bout.
+        woken.push(
+            Waker(task, direction == Direction::Read ? source.reader_epoch : source.writer_epoch));
     } else {
         // Personne n'attend (encore) : la tâche qui vient d'obtenir EAGAIN s'inscrira
         // peut-être dans un instant, sur un autre thread. Elle trouvera ce bit et retentera

@@ -78,7 +78,7 @@ public:
         }
     }
 
-    void dispatch() override {
+    void dispatch(WakeList& woken) override {
         for (int i = 0; i < ready_; ++i) {
             const std::uint64_t token = events_[i].data.u64;
             if (token == WAKE_TOKEN) {
@@ -93,10 +93,10 @@ public:
             const std::uint32_t ev = events_[i].events;
             const bool broken = ev & (EPOLLERR | EPOLLHUP);
             if (ev & (EPOLLIN | EPOLLRDHUP) || broken) {
-                wake(*source, Direction::Read);
+                wake(*source, Direction::Read, woken);
             }
             if (ev & EPOLLOUT || broken) {
-                wake(*source, Direction::Write);
+                wake(*source, Direction::Write, woken);
             }
         }
         ready_ = 0;

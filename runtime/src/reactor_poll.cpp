@@ -52,7 +52,7 @@ public:
         }
     }
 
-    void dispatch() override {
+    void dispatch(WakeList& woken) override {
         if (ready_ > 0 && fds_[0].revents & POLLIN) {
             drain_wake_fd();
         }
@@ -68,10 +68,10 @@ public:
             // Une erreur ou une fermeture réveille les deux sens : l'appel système dira quoi.
             const bool broken = revents & (POLLERR | POLLHUP | POLLNVAL);
             if (revents & POLLIN || broken) {
-                wake(*source, Direction::Read);
+                wake(*source, Direction::Read, woken);
             }
             if (revents & POLLOUT || broken) {
-                wake(*source, Direction::Write);
+                wake(*source, Direction::Write, woken);
             }
         }
         ready_ = 0;

@@ -5,6 +5,9 @@
 namespace rt::detail {
 
 void SelectShared::schedule(TaskHeader* branch) noexcept {
+    // Appelé par un réveil qui tient une référence sur la branche (un Waker à lui, jamais un
+    // Waker rangé chez la branche : voir WakeList). Elle nous garde vivant, car dès le
+    // fetch_or, la parente peut exécuter la branche, finir le select et lâcher sa référence.
     // seq_cst, avec WaitReady::await_suspend : chacun écrit (son bit / l'époque) puis lit ce
     // que l'autre écrit. L'ordre total garantit qu'au moins l'un voit l'autre : soit ce
     // réveil trouve l'époque de la suspension, soit la parente voit le bit et se réveille.

@@ -132,3 +132,92 @@ BOOST_AUTO_TEST_CASE(timeout_sur_un_join_handle_d_un_autre_runtime) {
         }
     }());
 }
+
+namespace {
+
+/// Une branche qui cède la main sans fin : la parente repasse sans cesse par le select et voit
+/// le réveil d'une autre branche dès qu'il est publié (la fenêtre la plus étroite possible).
+rt::Task<void> ceder_sans_fin() {
+    for (;;) {
+        co_await rt::task::yield_now();
+    }
+}
+
+} // namespace
+
+// Un réveil venu d'un autre worker (un verrou rendu, un message diffusé, un socket prêt)
+// termine une branche de select ; la branche gagne, le select se termine et libère ses
+// branches aussitôt. Le réveil ne doit jamais toucher une branche (ni l'état du select)
+// libérée pendant qu'il est en cours : celui qui réveille tient sa propre référence sur la
+// tâche (un Waker sorti de la liste d'attente, voir detail/wake_list.hpp). Sous ASan, ces tests
+// échouaient à chaque fois quand le verrou, le canal ou le pilote réveillaient par le Waker
+// rangé dans la trame de la branche.
+
+BOOST_AUTO_TEST_CASE(reveil_par_un_verrou_pendant_que_le_select_finit) {
+    support::ChienDeGarde garde(120s, "select réveillé par un verrou : bloqué");
+    rt::Runtime runtime = rt::Builder::multi_thread().worker_threads(2).build();
+    rt::sync::Mutex<int> verrou(0);
+    runtime.block_on([&]() -> rt::Task<void> {
+        int gagnes = 0;
+        for (int tour = 0; tour < 20'000; ++tour) {
+            auto tenu = rt::sync::oneshot::channel<int>();
+            auto rendre = rt::sync::oneshot::channel<int>();
+            auto detenteur = rt::spawn([&verrou, tx = std::move(tenu.first),
+                                        rx = std::move(rendre.second)]() mutable -> rt::Task<void> {
+                auto g = co_await verrou.lock();
+                (void)tx.send(1);
+                (void)co_await rx; // rendu sur ce worker-ci, pendant que la parente tourne
+            });
+            (void)co_await tenu.second;
+            (void)rendre.first.send(1);
+            auto r = co_await rt::select(verrou.lock(), ceder_sans_fin());
+            gagnes += r.index() == 0 ? 1 : 0;
+            co_await detenteur;
+        }
+        BOOST_TEST(gagnes == 20'000);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(reveil_par_un_message_pendant_que_le_select_finit) {
+    support::ChienDeGarde garde(120s, "select réveillé par un message : bloqué");
+    rt::Runtime runtime = rt::Builder::multi_thread().worker_threads(2).build();
+    runtime.block_on([&]() -> rt::Task<void> {
+        int gagnes = 0;
+        for (int tour = 0; tour < 20'000; ++tour) {
+            auto [tx, rx] = rt::sync::broadcast::channel<int>(1);
+            auto emetteur = rt::spawn([tx = std::move(tx)]() mutable -> rt::Task<void> {
+                co_await rt::task::yield_now();
+                (void)tx.send(1);
+            });
+            auto r = co_await rt::select(rx.recv(), ceder_sans_fin());
+            gagnes += r.index() == 0 ? 1 : 0;
+            co_await emetteur;
+        }
+        BOOST_TEST(gagnes == 20'000);
+    }());
+}
+
+BOOST_AUTO_TEST_CASE(reveil_par_le_reacteur_pendant_que_le_select_finit) {
+    support::ChienDeGarde garde(120s, "select réveillé par un socket : bloqué");
+    for (auto kind : {rt::ReactorKind::Poll, rt::ReactorKind::Epoll}) {
+        rt::Runtime runtime = rt::Builder::multi_thread().worker_threads(2).reactor(kind).build();
+        runtime.block_on([&]() -> rt::Task<void> {
+            auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
+            auto client = co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
+            auto [serveur, addr] = co_await listener.accept();
+            int gagnes = 0;
+            for (int tour = 0; tour < 5'000; ++tour) {
+                auto ecrivain = rt::spawn([&client]() -> rt::Task<void> {
+                    co_await rt::task::yield_now();
+                    co_await client.write_all("x");
+                });
+                char octet;
+                auto r =
+                    co_await rt::select(serveur.read(std::span<char>(&octet, 1)), ceder_sans_fin());
+                gagnes += r.index() == 0 ? 1 : 0;
+                co_await ecrivain;
+            }
+            BOOST_TEST(gagnes == 5'000);
+        }());
+    }
+}

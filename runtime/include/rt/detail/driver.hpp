@@ -11,6 +11,7 @@
 #include "rt/detail/io_source.hpp"
 #include "rt/detail/reactor.hpp"
 #include "rt/detail/timer_queue.hpp"
+#include "rt/detail/wake_list.hpp"
 
 namespace rt::detail {
 
@@ -65,8 +66,8 @@ public:
     void unpark() noexcept;
 
 private:
-    /// Réveille les tâches dont l'échéance est passée ; renvoie combien (verrou tenu).
-    std::size_t fire_expired(Clock::time_point now) noexcept;
+    /// Ramasse les réveils des minuteries échues (verrou tenu) ; renvoie combien.
+    std::size_t fire_expired(Clock::time_point now, WakeList& woken);
     /// Délai d'attente de poll(2) en millisecondes, arrondi au-dessus (-1 : infini).
     int poll_timeout_ms(Clock::time_point now) const noexcept;
 

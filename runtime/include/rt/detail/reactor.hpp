@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rt/detail/io_source.hpp"
+#include "rt/detail/wake_list.hpp"
 
 namespace rt {
 /// \brief Le mécanisme d'attente des E/S du réacteur.
@@ -44,8 +45,9 @@ public:
     /// \brief 2. Hors du verrou : attendre au plus `timeout_ms` (−1 : sans limite) qu'un fd
     /// soit prêt ou qu'on nous réveille.
     virtual void block(int timeout_ms) = 0;
-    /// \brief 3. Sous le verrou : réveiller les tâches des fds prêts.
-    virtual void dispatch() = 0;
+    /// \brief 3. Sous le verrou : ramasser dans `woken` les réveils des tâches des fds prêts
+    /// (le pilote les exécute après avoir relâché son verrou).
+    virtual void dispatch(WakeList& woken) = 0;
     /// \brief Vrai si une attente inscrite pendant `block` n'est surveillée qu'à l'attente
     /// suivante (`poll`, qui a reçu sa liste avant de dormir) : il faut alors réveiller le
     /// pilote pour qu'il la reconstruise. Faux pour `epoll` (le noyau surveille déjà tout).
@@ -70,9 +72,9 @@ public:
 
 protected:
     explicit Reactor(int wake_fd) noexcept : wake_fd_(wake_fd) {}
-    /// Un fd prêt dans ce sens : réveille la tâche qui attend (l'attente est à un coup), ou,
-    /// si personne n'attend, le note dans la source pour la prochaine attente.
-    void wake(IoSource& source, Direction direction) noexcept;
+    /// Un fd prêt dans ce sens : ramasse le réveil de la tâche qui attend (l'attente est à un
+    /// coup), ou, si personne n'attend, le note dans la source pour la prochaine attente.
+    void wake(IoSource& source, Direction direction, WakeList& woken);
     /// Vide le compteur de l'eventfd de réveil.
     void drain_wake_fd() noexcept;
     /// Ajoute `source` à la table : lui donne une place et un numéro d'inscription.

@@ -17,6 +17,7 @@
 #include "rt/detail/coop.hpp"
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/wait_list.hpp"
+#include "rt/detail/wake_list.hpp"
 #include "rt/result.hpp"
 
 namespace rt::sync::broadcast {
@@ -81,9 +82,11 @@ struct Shared {
     [[nodiscard]] std::uint64_t oldest() const noexcept {
         return next_position > slots.size() ? next_position - slots.size() : 0;
     }
-    void wake_all() noexcept {
+    /// \brief Sort les réveils de tous ceux qui attendent (verrou tenu) ; on les réveillera
+    /// après l'avoir relâché (voir `WakeList`).
+    void take_waiting(rt::detail::WakeList& out) {
         while (auto* node = waiting.pop_front()) {
-            node->waker.wake();
+            out.push(std::move(node->waker));
         }
     }
 };
@@ -109,15 +112,17 @@ public:
         if (!shared_) {
             return;
         }
+        rt::detail::WakeList to_wake; // réveillés hors du verrou, à la destruction
         std::lock_guard lock(shared_->mutex);
         if (--shared_->senders == 0) {
-            shared_->wake_all();
+            shared_->take_waiting(to_wake);
         }
     }
 
     /// \brief Envoie `value` à tous les récepteurs actuels ; rend leur nombre, ou
     /// `SendError` s'il n'y en a aucun (le message est alors perdu). Ne bloque jamais.
     Result<std::size_t, SendError> send(T value) {
+        rt::detail::WakeList to_wake; // détruit après le verrou : réveils hors du verrou
         std::lock_guard lock(shared_->mutex);
         if (shared_->receivers == 0) {
             return SendError();
@@ -125,7 +130,7 @@ public:
         auto& slot = shared_->slots[shared_->next_position % shared_->slots.size()];
         slot.emplace(std::move(value));
         ++shared_->next_position;
-        shared_->wake_all();
+        shared_->take_waiting(to_wake);
         return shared_->receivers;
     }
     /// \brief Un nouveau récepteur, qui recevra les messages envoyés à partir de maintenant.

@@ -75,12 +75,16 @@ public:
             if (!waiting_) {
                 return;
             }
-            std::lock_guard lock(mutex_.state_);
-            if (node_.linked) {
-                mutex_.waiters_.remove(node_);
-            } else if (node_.notified) {
-                mutex_.unlock_locked(); // on nous l'avait passé : au suivant
+            detail::Waker next;
+            {
+                std::lock_guard lock(mutex_.state_);
+                if (node_.linked) {
+                    mutex_.waiters_.remove(node_);
+                } else if (node_.notified) {
+                    next = mutex_.unlock_locked(); // on nous l'avait passé : au suivant
+                }
             }
+            next.wake();
         }
         /// \brief Vrai si le verrou est libre et que personne n'attend : on le prend.
         ///
@@ -152,17 +156,24 @@ private:
         locked_ = true;
         return true;
     }
-    /// Rend le verrou : passé au premier en attente, ou libéré (verrou d'état tenu).
-    void unlock_locked() noexcept {
+    /// Rend le verrou : passé au premier en attente, ou libéré (verrou d'état tenu). Rend le
+    /// réveil du nouveau détenteur, à exécuter **après** avoir relâché le verrou d'état : le
+    /// `Waker` est sorti de son maillon (dans la trame du réveillé, qui peut disparaître dès
+    /// que le réveil l'a rendu prêt ; voir `WakeList`).
+    [[nodiscard]] detail::Waker unlock_locked() noexcept {
         if (detail::WaitNode* next = waiters_.pop_front()) {
-            next->waker.wake(); // le verrou reste pris : il est à `next` désormais
-        } else {
-            locked_ = false;
+            return std::move(next->waker); // le verrou reste pris : il est à `next` désormais
         }
+        locked_ = false;
+        return {};
     }
     void unlock() noexcept {
-        std::lock_guard lock(state_);
-        unlock_locked();
+        detail::Waker next;
+        {
+            std::lock_guard lock(state_);
+            next = unlock_locked();
+        }
+        next.wake();
     }
 
     T value_;
