@@ -369,9 +369,28 @@ BOOST_AUTO_TEST_CASE(minuteries_servies_pendant_que_les_workers_calculent) {
     }());
 }
 
+namespace {
+/// Note le thread qui la détruit, s'il n'est pas celui qu'on attend.
+struct DetruiteIci {
+    std::thread::id attendu;
+    std::shared_ptr<std::atomic<int>> ailleurs;
+    DetruiteIci(std::thread::id a, std::shared_ptr<std::atomic<int>> c)
+        : attendu(a), ailleurs(std::move(c)) {}
+    DetruiteIci(const DetruiteIci& o) = default;
+    ~DetruiteIci() {
+        if (std::this_thread::get_id() != attendu) {
+            ailleurs->fetch_add(1);
+        }
+    }
+};
+} // namespace
+
 BOOST_AUTO_TEST_CASE(arret_avec_des_taches_dans_tous_les_etats_sur_chaque_worker) {
     support::ChienDeGarde garde(60s, "l'arrêt du runtime ne finit pas");
     auto vivants = support::nouveau_compteur();
+    // Les tâches endormies ne sont détruites que par l'arrêt : sur le thread qui l'appelle.
+    auto detruites_ailleurs = std::make_shared<std::atomic<int>>(0);
+    const auto ici = std::this_thread::get_id();
     for (int tour = 0; tour < 20; ++tour) {
         rt::Runtime runtime = workers(4);
         auto garder = std::make_shared<rt::sync::broadcast::Sender<int>>(
@@ -380,7 +399,8 @@ BOOST_AUTO_TEST_CASE(arret_avec_des_taches_dans_tous_les_etats_sur_chaque_worker
             for (int i = 0; i < 200; ++i) {
                 switch (i % 4) {
                 case 0: // endormie
-                    (void)rt::spawn([s = support::Sentinelle(vivants)]() -> rt::Task<void> {
+                    (void)rt::spawn([s = support::Sentinelle(vivants),
+                                     d = DetruiteIci(ici, detruites_ailleurs)]() -> rt::Task<void> {
                         co_await rt::time::sleep(1h);
                     });
                     break;
@@ -407,4 +427,5 @@ BOOST_AUTO_TEST_CASE(arret_avec_des_taches_dans_tous_les_etats_sur_chaque_worker
         }());
     } // chaque ~Runtime détruit ses tâches, sur ce thread, une fois chacune
     BOOST_TEST(*vivants == 0);
+    BOOST_TEST(detruites_ailleurs->load() == 0, "l'arrêt a détruit des tâches sur un worker");
 }
