@@ -11,7 +11,7 @@
 /// Dans les deux cas, chaque morceau est une coroutine lancée par `co_spawn`, et
 /// `asio::use_future` rend un `std::future` pour en attendre le résultat depuis `main`.
 ///
-/// Usage : `ch11_asio [--n N] [--morceau M]` (défaut : 200 000 et 10 000).
+/// Usage : `ch11_asio [--n N] [--morceau M]` (défaut : 1 000 000 et 10 000).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -109,7 +109,7 @@ double avec_io_context(unsigned threads, std::uint64_t n, std::uint64_t taille,
 } // namespace
 
 int main(int argc, char** argv) {
-    std::uint64_t n = 200'000;
+    std::uint64_t n = 1'000'000;
     std::uint64_t taille = 10'000;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string_view a = argv[i];

@@ -75,6 +75,44 @@ void appel_bloquant(std::chrono::milliseconds d) {
     std::this_thread::sleep_for(d);
 }
 
+// --- Le travail de 300 ms, de six façons -------------------------------------------------------
+
+/// 1. Le calcul, dans une tâche : il occupe le worker qui l'exécute jusqu'au bout.
+rt::Task<void> calculer_dans_une_tache() {
+    co_await rt::spawn([]() -> rt::Task<std::uint64_t> { co_return calculer_pendant(g_duree); });
+}
+
+/// 2. et 4. L'appel bloquant, dans une tâche : même chose, le thread dort dans le noyau.
+rt::Task<void> bloquer_dans_une_tache() {
+    co_await rt::spawn([]() -> rt::Task<void> {
+        appel_bloquant(g_duree);
+        co_return;
+    });
+}
+
+/// 3. Le même appel, sur un thread du pool bloquant : aucun worker n'attend.
+rt::Task<void> bloquer_avec_spawn_blocking() {
+    co_await rt::spawn_blocking([] { appel_bloquant(g_duree); });
+}
+
+/// 5. Deux appels bloquants en même temps, dans deux tâches.
+rt::Task<void> bloquer_dans_deux_taches() {
+    auto a = rt::spawn(bloquer_dans_une_tache());
+    auto b = rt::spawn(bloquer_dans_une_tache());
+    co_await a;
+    co_await b;
+}
+
+/// 6. Des opérations toujours prêtes : un Mutex que personne d'autre ne prend.
+rt::Task<void> verrouiller_en_boucle() {
+    rt::sync::Mutex<std::uint64_t> compteur(0);
+    const auto fin = Horloge::now() + g_duree;
+    while (Horloge::now() < fin) {
+        auto garde = co_await compteur.lock(); // toujours libre : prêt tout de suite
+        ++*garde;
+    }
+}
+
 /// Un scénario : le battement tourne, puis `travail` (une coroutine), puis encore un peu.
 void scenario(const char* titre, rt::Runtime runtime, std::function<rt::Task<void>()> travail) {
     auto b = std::make_shared<Battement>();
@@ -116,52 +154,18 @@ int main(int argc, char** argv) {
     auto current_thread = [] { return rt::Builder::current_thread().build(); };
     auto deux_workers = [] { return rt::Builder::multi_thread().worker_threads(2).build(); };
 
-    scenario("1. calcul dans une tâche (current_thread)", current_thread(), []() -> rt::Task<void> {
-        co_await rt::spawn(
-            []() -> rt::Task<std::uint64_t> { co_return calculer_pendant(g_duree); });
-    });
+    scenario("1. calcul dans une tâche (current_thread)", current_thread(),
+             calculer_dans_une_tache);
     scenario("2. appel bloquant dans une tâche (current_thread)", current_thread(),
-             []() -> rt::Task<void> {
-                 co_await rt::spawn([]() -> rt::Task<void> {
-                     appel_bloquant(g_duree);
-                     co_return;
-                 });
-             });
-    scenario(
-        "3. le même appel par spawn_blocking (current_thread)", current_thread(),
-        []() -> rt::Task<void> { co_await rt::spawn_blocking([] { appel_bloquant(g_duree); }); });
+             bloquer_dans_une_tache);
+    scenario("3. le même appel par spawn_blocking (current_thread)", current_thread(),
+             bloquer_avec_spawn_blocking);
     scenario("4. un appel bloquant dans une tâche (multi_thread, 2 workers)", deux_workers(),
-             []() -> rt::Task<void> {
-                 co_await rt::spawn([]() -> rt::Task<void> {
-                     appel_bloquant(g_duree);
-                     co_return;
-                 });
-             });
+             bloquer_dans_une_tache);
     scenario("5. deux appels bloquants dans deux tâches (multi_thread, 2 workers)", deux_workers(),
-             []() -> rt::Task<void> {
-                 auto a = rt::spawn([]() -> rt::Task<void> {
-                     appel_bloquant(g_duree);
-                     co_return;
-                 });
-                 auto b = rt::spawn([]() -> rt::Task<void> {
-                     appel_bloquant(g_duree);
-                     co_return;
-                 });
-                 co_await a;
-                 co_await b;
-             });
+             bloquer_dans_deux_taches);
     scenario("6. Mutex jamais disputé, pris en boucle (current_thread)", current_thread(),
-             []() -> rt::Task<void> {
-                 co_await rt::spawn([]() -> rt::Task<std::uint64_t> {
-                     rt::sync::Mutex<std::uint64_t> compteur(0);
-                     const auto fin = Horloge::now() + g_duree;
-                     while (Horloge::now() < fin) {
-                         auto garde = co_await compteur.lock(); // toujours libre : prêt
-                         ++*garde;
-                     }
-                     co_return *co_await compteur.lock();
-                 });
-             });
+             verrouiller_en_boucle);
 
     std::printf("\nLecture : un retard de l'ordre de %lld ms veut dire que le battement n'a pas "
                 "pu s'exécuter\npendant tout le travail : son thread était pris. Quelques "

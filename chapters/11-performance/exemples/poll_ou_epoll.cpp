@@ -365,27 +365,34 @@ std::string graphique(const std::vector<Point>& poll, const std::vector<Point>& 
       << "<text transform=\"translate(24 " << h + hauteur / 2
       << ") rotate(-90)\" text-anchor=\"middle\">µs par réveil</text>\n";
     // Les deux courbes.
+    // Les étiquettes de valeur : au-dessus de chaque point ; quand les deux points d'une même
+    // abscisse sont proches, celle de poll monte d'un cran pour ne pas chevaucher l'autre.
+    auto proches = [&](std::size_t i) {
+        return i < poll.size() && i < epoll.size() &&
+               std::abs(Y(poll[i].us_par_reveil) - Y(epoll[i].us_par_reveil)) < 18;
+    };
     auto courbe = [&](const std::vector<Point>& serie, const char* couleur, const char* nom,
-                      double legende_y, bool etiquette_dessous) {
+                      double legende_y, bool monter_si_proches) {
         s << "<polyline fill=\"none\" stroke=\"" << couleur << "\" stroke-width=\"2.5\" points=\"";
         for (const Point& p : serie) {
             s << X(static_cast<double>(p.inactives)) << ',' << Y(p.us_par_reveil) << ' ';
         }
         s << "\"/>\n";
-        for (const Point& p : serie) {
+        for (std::size_t i = 0; i < serie.size(); ++i) {
+            const Point& p = serie[i];
             const double x = X(static_cast<double>(p.inactives)), y = Y(p.us_par_reveil);
+            const double y_etiquette = monter_si_proches && proches(i) ? y - 24 : y - 7;
             s << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"4\" fill=\"" << couleur
               << "\"/>\n"
-              << "<text x=\"" << x + 7 << "\" y=\"" << (etiquette_dessous ? y + 17 : y - 7)
-              << "\" fill=\"" << couleur << "\">"
-              << nombre(p.us_par_reveil, p.us_par_reveil < 10 ? 2 : 1) << "</text>\n";
+              << "<text x=\"" << x + 7 << "\" y=\"" << y_etiquette << "\" fill=\"" << couleur
+              << "\">" << nombre(p.us_par_reveil, p.us_par_reveil < 10 ? 2 : 1) << "</text>\n";
         }
         s << "<line x1=\"" << g + 20 << "\" x2=\"" << g + 50 << "\" y1=\"" << legende_y
           << "\" y2=\"" << legende_y << "\" stroke=\"" << couleur << "\" stroke-width=\"2.5\"/>\n"
           << "<text x=\"" << g + 58 << "\" y=\"" << legende_y + 4 << "\">" << nom << "</text>\n";
     };
-    courbe(poll, "#d62728", "poll(2) : la liste entière à chaque tour", h + 18, false);
-    courbe(epoll, "#1f77b4", "epoll : seulement les fds prêts", h + 38, true);
+    courbe(poll, "#d62728", "poll(2) : la liste entière à chaque tour", h + 18, true);
+    courbe(epoll, "#1f77b4", "epoll : seulement les fds prêts", h + 38, false);
     s << "</svg>\n";
     return s.str();
 }
