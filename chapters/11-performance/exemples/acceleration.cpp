@@ -15,7 +15,7 @@
 /// Chaque durée est la meilleure de trois mesures.
 ///
 /// Usage : `ch11_acceleration [--n N] [--morceau M]` (défaut : 1 000 000 et 10 000 ;
-/// essayez --n 5000000 pour une mesure plus longue, --morceau 600000 pour voir ce que coûte un
+/// essayez --n 5000000 pour une mesure plus longue, --morceau 900000 pour voir ce que coûte un
 /// découpage trop grossier : deux morceaux inégaux, un worker finit bien avant l'autre).
 #include <rt/rt.hpp>
 

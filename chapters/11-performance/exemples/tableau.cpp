@@ -16,8 +16,9 @@
 /// Usage : `ch11_tableau [--complet] [--threads N] [--taches N] [--allers-retours N]`
 ///   (défaut)          rapide, quelques secondes : 2 000 threads, 100 000 tâches
 ///   --complet         10 000 threads, 1 000 000 de tâches, 10 fois plus d'allers-retours
-///   --threads N       plafond de threads vivants (au-delà de 10 000, à vos risques : le
-///                     programme ne dépasse jamais la moitié des limites du système)
+///   --threads N       plafond de threads vivants (le programme ne dépasse jamais la moitié
+///                     des limites du système ; pour aller jusqu'à l'échec, voyez
+///                     ch01_mesures_threads --max N au chapitre 01)
 ///   --taches N        plafond de tâches vivantes
 ///   --allers-retours N  nombre d'allers-retours des changements de contexte
 ///
@@ -595,8 +596,8 @@ int main(int argc, char** argv) {
                                                 : std::to_string(nproc.rlim_cur).c_str(),
                 pids_max ? ", pids.max du cgroup = " : "",
                 pids_max ? std::to_string(*pids_max).c_str() : "", dispo_kio / 1024, deja);
-    std::printf("Pour chercher la vraie limite des threads : ch11_tableau --threads 100000 "
-                "(le programme s'arrête de lui-même à la moitié des limites ci-dessus).\n");
+    std::printf("Ce programme s'arrête à la moitié de ces limites ; pour aller jusqu'à l'échec de "
+                "pthread_create : ch01_mesures_threads --max 100000 (chapitre 01).\n");
     const bool ok = te.ok && ta.ok && tc.ok && tk.ok && cl.ok && ck.ok;
     return ok ? 0 : 1;
 }
