@@ -9,9 +9,9 @@ namespace rt::detail::coop {
 void yield_for_budget(std::coroutine_handle<> caller) {
     auto& task = require_current_task("budget coopératif");
     task.scheduler->count_budget_forced_yield();
-    // Comme yield_now : se réveiller soi-même pendant le passage ; le planificateur remet la
-    // tâche en fin de file (reschedule) dès qu'elle a rendu la main.
-    task.suspend_at(caller).wake();
+    // Comme yield_now : le planificateur remet la tâche en fin de file (reschedule) dès
+    // qu'elle a rendu la main.
+    task.yield_at(caller);
 }
 
 } // namespace rt::detail::coop

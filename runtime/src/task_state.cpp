@@ -150,6 +150,17 @@ bool TaskState::disarm_suspension(Word epoch) noexcept {
     });
 }
 
+void TaskState::transition_to_yield() noexcept {
+    Word before = 0;
+    // relaxed : seule la tâche courante écrit l'époque et lit ce NOTIFIED (dans sa propre
+    // transition_to_idle, sur ce thread) ; un réveil concurrent passe par son propre CAS.
+    update(word_, std::memory_order_relaxed, before, [](Word s, Word& next) {
+        assert(s & RUNNING);
+        next = ((s & ~FLAG_MASK) + EPOCH_ONE) | (s & FLAG_MASK & ~ARMED) | NOTIFIED;
+        return true;
+    });
+}
+
 bool TaskState::unset_join_interest() noexcept {
     Word before = 0;
     // release : la fin de tâche, qui lit JOIN_INTEREST, doit voir que plus personne

@@ -84,6 +84,22 @@ BOOST_AUTO_TEST_CASE(reveil_perime_pendant_le_passage_ignore) {
     BOOST_TEST((s.transition_to_notified(suivante) == ToNotified::Submit));
 }
 
+BOOST_AUTO_TEST_CASE(ceder_la_main_remet_en_file_et_perime_les_anciens_reveils) {
+    TaskState s;
+    demarrer(s);
+    const auto e = s.arm_suspension();
+    BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
+    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Submit));
+    demarrer(s); // reprise depuis E
+    s.transition_to_yield();
+    BOOST_TEST(s.load().is_notified());
+    BOOST_TEST(!s.load().is_armed(), "céder la main n'arme aucune suspension");
+    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // un réveil de E, en retard
+    BOOST_TEST((s.transition_to_idle() == ToIdle::OkNotified));     // à remettre en file
+    demarrer(s);
+    BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
+}
+
 BOOST_AUTO_TEST_CASE(renoncer_a_une_suspension) {
     TaskState s;
     demarrer(s);

@@ -65,6 +65,12 @@ struct TaskHeader : Wakeable {
     Waker suspend_at(std::coroutine_handle<> where) noexcept {
         return Waker(this, begin_suspend(where));
     }
+    /// \brief La tâche courante cède la main et reprendra en `where` après les autres tâches
+    /// prêtes (`yield_now`, budget épuisé) : elle se marque à remettre en file.
+    void yield_at(std::coroutine_handle<> where) noexcept {
+        resume_point = where;
+        state.transition_to_yield();
+    }
     /// \brief La feuille ne suspend finalement pas (l'événement est arrivé entre-temps) :
     /// renonce à la suspension `epoch`. Faux si un réveil l'a déjà consommée : il faut alors
     /// suspendre quand même, la tâche repassera aussitôt (elle est marquée NOTIFIED).

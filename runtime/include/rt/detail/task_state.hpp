@@ -128,6 +128,11 @@ public:
     /// \brief Renonce à la suspension `epoch` (l'awaiter ne suspend finalement pas). Faux si
     /// un réveil l'a déjà consommée : il faut alors suspendre, la tâche repassera aussitôt.
     bool disarm_suspension(Word epoch) noexcept;
+    /// \brief La tâche courante cède la main (`yield_now`, budget épuisé) : une époque neuve
+    /// sans suspension armée (aucun réveil ancien ne peut plus la reprendre) et NOTIFIED, pour
+    /// que la fin du passage la remette en file. Un seul compare-and-swap, là où « armer puis
+    /// se réveiller soi-même » en coûterait deux, plus une référence prise et rendue.
+    void transition_to_yield() noexcept;
 
     /// \brief Le `JoinHandle` est détruit. Faux si la tâche est déjà terminée : c'est alors
     /// à lui de regarder le résultat (une panique que personne n'a vue).

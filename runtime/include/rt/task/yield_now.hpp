@@ -15,9 +15,10 @@ struct YieldNow {
     /// \brief Se remet en file (réveil de soi-même), puis rend la main au planificateur.
     void await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::task::yield_now");
-        // Se réveiller soi-même pendant qu'on tourne : la tâche est marquée NOTIFIED et le
-        // planificateur la remet en fin de file dès qu'elle a rendu la main.
-        task.suspend_at(caller).wake();
+        // Se marquer à remettre en file pendant qu'on tourne (NOTIFIED, avec une époque neuve :
+        // aucun réveil ancien ne peut la reprendre) ; le planificateur la remet en fin de file
+        // dès qu'elle a rendu la main.
+        task.yield_at(caller);
     }
     /// \brief Rien à rendre : la tâche reprend simplement après les autres tâches prêtes.
     void await_resume() const noexcept {}
