@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(push_puis_pop_dans_l_ordre_fifo) {
                    << texte(sortis));
     BOOST_TEST(texte(a.pop()) == "rien", "tout est sorti : pop ne rend plus rien");
     // Encore un tour : les compteurs ont avancé, les cases sont réutilisées.
-    BOOST_TEST(remplir(a, 11, 15));
+    BOOST_TEST(remplir(a, 11, 15), "push doit réussir à nouveau une fois l'anneau vidé");
     BOOST_TEST((vider(a) == de_a(11, 15)), "deuxième remplissage : 11 à 15 dans l'ordre");
 }
 
