@@ -286,27 +286,36 @@ Serie calcul_rt(std::size_t workers, std::uint64_t tours, std::uint64_t attendu,
 
 // --- tokio -----------------------------------------------------------------------------------
 
-/// Une série d'échantillons du programme tokio (« ECHANTILLONS ns ns ... »).
-Serie serie_tokio(const std::string& exe, const std::string& arguments,
-                  std::optional<std::uint64_t> somme_attendue = std::nullopt) {
-    Serie s;
-    auto sortie = bench::executer_tokio(exe, arguments, s.erreur);
+/// Les échantillons du programme tokio (« ECHANTILLONS ns ns ... »), ou `std::nullopt` et
+/// `erreur`.
+std::optional<std::vector<double>>
+echantillons_tokio(const std::string& exe, const std::string& arguments, std::string& erreur,
+                   std::optional<std::uint64_t> somme_attendue = std::nullopt) {
+    auto sortie = bench::executer_tokio(exe, arguments, erreur);
     if (!sortie) {
-        return s;
+        return std::nullopt;
     }
     auto ligne = bench::ligne_apres(*sortie, "ECHANTILLONS ");
     if (!ligne) {
-        s.erreur = "sortie du programme tokio illisible";
-        return s;
+        erreur = "sortie du programme tokio illisible";
+        return std::nullopt;
     }
     if (somme_attendue) {
         auto somme = bench::ligne_apres(*sortie, "SOMME ");
         if (!somme || std::stoull(*somme) != *somme_attendue) {
-            s.erreur = "somme fausse";
-            return s;
+            erreur = "somme fausse";
+            return std::nullopt;
         }
     }
-    s.stats = bench::statistiques(bench::nombres(*ligne));
+    return bench::nombres(*ligne);
+}
+
+Serie serie_tokio(const std::string& exe, const std::string& arguments,
+                  std::optional<std::uint64_t> somme_attendue) {
+    Serie s;
+    if (auto v = echantillons_tokio(exe, arguments, s.erreur, somme_attendue)) {
+        s.stats = bench::statistiques(std::move(*v));
+    }
     return s;
 }
 
@@ -328,6 +337,7 @@ int main(int argc, char** argv) {
     bench::garder_la_memoire();
     const bool rapide = bench::option_rapide(argc, argv);
     const Plan plan = rapide ? Plan{2, 5} : Plan{10, 51};
+    const int rondes = rapide ? 1 : 3;
     const Plan plan_calcul = rapide ? Plan{1, 3} : Plan{2, 11};
     std::string seul;
     for (int i = 1; i + 1 < argc; ++i) {
@@ -353,9 +363,11 @@ int main(int argc, char** argv) {
     // --- 1. Les quatre benchmarks de tokio ---------------------------------------------------
     std::cout << "\n=== Les benchmarks du planificateur de tokio (benches/rt_multi_threaded.rs), "
               << WORKERS << " workers ===\n"
-              << "Méthode      : runtime créé une fois par benchmark ; " << plan.echauffements
-              << " itérations d'échauffement puis " << plan.mesures
-              << " chronométrées une à une ; médiane (minimum) en µs par itération"
+              << "Méthode      : " << rondes
+              << " ronde(s) alternées rt puis tokio ; à chaque ronde, un runtime neuf, "
+              << plan.echauffements << " itérations d'échauffement puis " << plan.mesures
+              << " chronométrées une à une ; médiane (minimum) de toutes les mesures, en µs par "
+                 "itération"
               << (rapide ? " ; mode --rapide" : "") << "\n\n"
               << std::flush;
 
@@ -382,18 +394,36 @@ int main(int argc, char** argv) {
         if (!retenu(b.nom)) {
             continue;
         }
+        // Plusieurs rondes alternées rt, tokio, rt, tokio... : si la machine change d'allure
+        // en cours de route (autre programme, cœurs virtuels déplacés par l'hyperviseur), les
+        // deux en profitent ou en pâtissent autant. Les échantillons des rondes sont réunis.
         Serie serie_rt;
-        try {
-            serie_rt.stats = bench::statistiques(b.rt(plan));
-        } catch (const std::exception& e) {
-            serie_rt.erreur = e.what();
-        }
         Serie serie_tk;
-        if (tokio) {
-            serie_tk = serie_tokio(*tokio, "ordonnanceur " + std::string(b.nom) + " " +
-                                               std::to_string(WORKERS) + " " +
-                                               std::to_string(plan.echauffements) + " " +
-                                               std::to_string(plan.mesures));
+        std::vector<double> tous_rt;
+        std::vector<double> tous_tk;
+        for (int ronde = 0; ronde < rondes; ++ronde) {
+            try {
+                auto v = b.rt(plan);
+                tous_rt.insert(tous_rt.end(), v.begin(), v.end());
+            } catch (const std::exception& e) {
+                serie_rt.erreur = e.what();
+            }
+            if (tokio) {
+                auto v = echantillons_tokio(
+                    *tokio,
+                    "ordonnanceur " + std::string(b.nom) + " " + std::to_string(WORKERS) + " " +
+                        std::to_string(plan.echauffements) + " " + std::to_string(plan.mesures),
+                    serie_tk.erreur);
+                if (v) {
+                    tous_tk.insert(tous_tk.end(), v->begin(), v->end());
+                }
+            }
+        }
+        if (serie_rt.erreur.empty() && !tous_rt.empty()) {
+            serie_rt.stats = bench::statistiques(std::move(tous_rt));
+        }
+        if (serie_tk.erreur.empty() && !tous_tk.empty()) {
+            serie_tk.stats = bench::statistiques(std::move(tous_tk));
         }
         std::string objectif = "—";
         if (serie_rt.stats && serie_tk.stats) {
