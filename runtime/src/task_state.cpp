@@ -15,17 +15,20 @@ using Word = TaskState::Word;
 
 /// Applique `next = f(actuel)` par compare-and-swap jusqu'à réussir ; `f` rend faux pour
 /// renoncer (la transition n'a pas lieu). Rend vrai si le mot a changé ; `seen` reçoit le
-/// mot d'avant (lu en acquire, voir l'en-tête).
+/// mot d'avant (lu en acquire, voir l'en-tête ; en relaxed pour une transition relaxed, qui
+/// ne lit que le mot lui-même).
 template <class F>
 bool update(std::atomic<Word>& word, std::memory_order success, Word& seen, F f) noexcept {
-    Word current = word.load(std::memory_order_acquire);
+    const std::memory_order read = success == std::memory_order_relaxed ? std::memory_order_relaxed
+                                                                        : std::memory_order_acquire;
+    Word current = word.load(read);
     for (;;) {
         Word next = current;
         if (!f(current, next)) {
             seen = current;
             return false;
         }
-        if (word.compare_exchange_weak(current, next, success, std::memory_order_acquire)) {
+        if (word.compare_exchange_weak(current, next, success, read)) {
             seen = current;
             return true;
         }
@@ -192,9 +195,9 @@ bool TaskState::set_join_waker() noexcept {
 
 bool TaskState::unset_join_waker() noexcept {
     Word before = 0;
-    // relaxed au succès : l'emplacement n'a pas été lu par la fin (elle n'a pas eu lieu), on
-    // le reprend tel qu'on l'avait écrit. L'échec est lu en acquire.
-    return update(word_, std::memory_order_relaxed, before, [](Word s, Word& next) {
+    // acquire : au succès, rien à publier ni à voir (l'emplacement n'a pas été lu par la fin,
+    // on le reprend tel qu'on l'avait écrit) ; à l'échec, voir ce que la fin a publié.
+    return update(word_, std::memory_order_acquire, before, [](Word s, Word& next) {
         assert(s & JOIN_WAKER);
         if (s & COMPLETE) {
             return false;

@@ -9,10 +9,12 @@
 /// contrat entre la tâche et le planificateur, testé sans coroutine dans
 /// `tests/runtime/test_task_state.cpp`.
 ///
-/// Ordres mémoire : chaque transition dit en une ligne pourquoi le sien suffit. Toutes les
-/// lectures (chargement initial, échec d'un compare-and-swap) sont en `acquire` : quand une
-/// transition est refusée parce que la tâche est terminée, l'appelant lit ensuite le
-/// résultat publié par la fin. Sur x86, une lecture `acquire` ne coûte rien de plus.
+/// Ordres mémoire : chaque transition dit en une ligne pourquoi le sien suffit. Les lectures
+/// (chargement initial, échec d'un compare-and-swap) sont en `acquire` : quand une transition
+/// est refusée parce que la tâche est terminée, l'appelant lit ensuite le résultat publié par
+/// la fin. Seules exceptions, les transitions `relaxed` de la tâche sur elle-même (armer,
+/// désarmer une suspension, céder la main) : elles ne lisent rien d'autre que le mot. Sur x86,
+/// une lecture `acquire` ne coûte rien de plus.
 
 #include <atomic>
 #include <cstdint>
