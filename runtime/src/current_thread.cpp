@@ -150,12 +150,7 @@ void CurrentThreadScheduler::on_complete(TaskHeader* task) noexcept {
 
 void CurrentThreadScheduler::block_on(TaskHeader* main) {
     std::optional<ContextGuard> context;
-    try {
-        context.emplace(this);
-    } catch (...) {
-        main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
-        throw;
-    }
+    enter_block_on(context, this, main);
     DrivingGuard driving(this);
     spawn(main); // le contexte est installé : elle va directement dans la file locale
     drain_remote();

@@ -138,12 +138,7 @@ Ref<TaskScheduler> MultiThreadScheduler::main_scheduler() {
 
 void MultiThreadScheduler::block_on(TaskHeader* main) {
     std::optional<ContextGuard> context;
-    try {
-        context.emplace(this);
-    } catch (...) {
-        main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
-        throw;
-    }
+    enter_block_on(context, this, main);
     if (is_closed()) {
         main->shutdown(); // runtime arrêté : annulée aussitôt
         return;

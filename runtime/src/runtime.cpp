@@ -13,6 +13,7 @@
 #include "rt/detail/context.hpp"
 #include "rt/detail/current_thread.hpp"
 #include "rt/detail/multi_thread.hpp"
+#include "rt/detail/task_header.hpp"
 
 namespace rt {
 
@@ -46,6 +47,15 @@ ContextGuard::ContextGuard(Scheduler* scheduler, bool allow_nested) : previous_(
 
 ContextGuard::~ContextGuard() {
     tls_scheduler = previous_;
+}
+
+void enter_block_on(std::optional<ContextGuard>& context, Scheduler* scheduler, TaskHeader* main) {
+    try {
+        context.emplace(scheduler);
+    } catch (...) {
+        main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
+        throw;
+    }
 }
 
 } // namespace detail

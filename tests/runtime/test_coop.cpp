@@ -61,6 +61,21 @@ std::pair<int, std::uint64_t> mesurer(rt::Runtime& runtime, Operation operation)
     return {vue->load(), runtime.metrics().budget_forced_yield_count};
 }
 
+/// Une connexion TCP locale dont le tampon de réception contient déjà `donnees` : chaque
+/// lecture rend des octets sans jamais suspendre. Rend (client, côté serveur).
+std::pair<rt::net::TcpStream, rt::net::TcpStream> connexion_deja_remplie(rt::Runtime& runtime,
+                                                                         std::string donnees) {
+    return runtime.block_on(
+        [](std::string d) -> rt::Task<std::pair<rt::net::TcpStream, rt::net::TcpStream>> {
+            auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
+            auto client = co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
+            auto accepte = co_await listener.accept();
+            co_await client.write_all(d);
+            co_return std::pair<rt::net::TcpStream, rt::net::TcpStream>(std::move(client),
+                                                                        std::move(accepte.first));
+        }(std::move(donnees)));
+}
+
 void verifier(const char* quoi, std::pair<int, std::uint64_t> mesure) {
     BOOST_TEST_CONTEXT(quoi) {
         BOOST_TEST(mesure.first >= 0, "la voisine n'est jamais passée");
@@ -125,16 +140,7 @@ BOOST_AUTO_TEST_CASE(socket_qui_a_toujours_des_donnees) {
         // Une connexion dont le tampon de réception contient déjà tout : chaque read rend des
         // octets sans jamais suspendre.
         auto paire =
-            runtime.block_on([]() -> rt::Task<std::pair<rt::net::TcpStream, rt::net::TcpStream>> {
-                auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
-                auto client =
-                    co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
-                auto accepte = co_await listener.accept();
-                std::string donnees(static_cast<std::size_t>(OPERATIONS), 'x');
-                co_await client.write_all(donnees);
-                co_return std::pair<rt::net::TcpStream, rt::net::TcpStream>(
-                    std::move(client), std::move(accepte.first));
-            }());
+            connexion_deja_remplie(runtime, std::string(static_cast<std::size_t>(OPERATIONS), 'x'));
         rt::net::TcpStream& serveur = paire.second;
         std::size_t total = 0;
         verifier(nom.c_str(), mesurer(runtime, [&serveur, &total](int) -> rt::Task<void> {
@@ -149,20 +155,11 @@ BOOST_AUTO_TEST_CASE(lignes_deja_dans_le_tampon) {
     support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
     for (auto& [nom, fabrique] : runtimes()) {
         rt::Runtime runtime = fabrique();
-        auto paire =
-            runtime.block_on([]() -> rt::Task<std::pair<rt::net::TcpStream, rt::net::TcpStream>> {
-                auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");
-                auto client =
-                    co_await rt::net::TcpStream::connect(listener.local_addr().to_string());
-                auto accepte = co_await listener.accept();
-                std::string lignes;
-                for (int i = 0; i < OPERATIONS; ++i) {
-                    lignes += "a\n";
-                }
-                co_await client.write_all(lignes);
-                co_return std::pair<rt::net::TcpStream, rt::net::TcpStream>(
-                    std::move(client), std::move(accepte.first));
-            }());
+        std::string lignes;
+        for (int i = 0; i < OPERATIONS; ++i) {
+            lignes += "a\n";
+        }
+        auto paire = connexion_deja_remplie(runtime, std::move(lignes));
         rt::io::BufReader<rt::net::TcpStream> lecteur(std::move(paire.second), 1 << 16);
         int lues = 0;
         verifier(nom.c_str(), mesurer(runtime, [&lecteur, &lues](int) -> rt::Task<void> {

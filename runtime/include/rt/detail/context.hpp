@@ -2,9 +2,13 @@
 /// \file
 /// \brief Le contexte du thread : quel planificateur l'exécute.
 
+#include <optional>
+
 #include "rt/detail/scheduler.hpp"
 
 namespace rt::detail {
+
+struct TaskHeader;
 
 /// \brief Installe `scheduler` comme planificateur du thread courant pour la durée d'une portée.
 ///
@@ -25,5 +29,10 @@ private:
 
 /// \brief Le planificateur du thread courant (nul hors d'un runtime).
 Scheduler* current_scheduler() noexcept;
+
+/// \brief Le début de tout `block_on` : installe `scheduler` comme contexte du thread dans
+/// `context`. Refusé (block_on imbriqué) : la tâche principale `main`, jamais exécutée, est
+/// annulée pour ne pas fuir, puis l'exception `std::logic_error` est relancée.
+void enter_block_on(std::optional<ContextGuard>& context, Scheduler* scheduler, TaskHeader* main);
 
 } // namespace rt::detail
