@@ -26,7 +26,8 @@
 //
 // `--rapide` : moins de mesures (essai) ; `--seul MOT` : seulement les benchmarks dont le nom
 // contient MOT (« ping_pong », « calcul »...) ; `--sans-tokio` : rt seulement (pour profiler
-// rt avec perf ou valgrind sans le processus tokio).
+// rt avec perf ou valgrind sans le processus tokio) ; `--metriques` : ce que le runtime rt a
+// fait pendant chaque benchmark (passages par worker, vols, mises en sommeil).
 
 #include <algorithm>
 #include <atomic>
@@ -76,6 +77,33 @@ rt::Runtime runtime_multi(std::size_t workers) {
     return rt::Builder::multi_thread().worker_threads(workers).build();
 }
 
+/// Ce que le runtime a fait pendant une série (`--metriques`) : les compteurs de chaque
+/// worker, cumulés sur toutes les séries d'un benchmark.
+struct Activite {
+    int iterations = 0;
+    std::vector<rt::WorkerMetrics> workers;
+    std::uint64_t distants = 0; ///< lancements ou réveils venus de l'extérieur des workers
+};
+Activite activite; // celle du benchmark en cours
+
+/// Comme `repeter`, et ajoute à `activite` les compteurs du runtime à la fin de la série.
+template <class F>
+std::vector<double> repeter_rt(rt::Runtime& runtime, Plan plan, F&& iteration) {
+    auto v = repeter(plan, std::forward<F>(iteration));
+    const rt::RuntimeMetrics m = runtime.metrics();
+    activite.iterations += plan.echauffements + plan.mesures;
+    activite.workers.resize(m.workers.size());
+    for (std::size_t i = 0; i < m.workers.size(); ++i) {
+        activite.workers[i].poll_count += m.workers[i].poll_count;
+        activite.workers[i].steal_count += m.workers[i].steal_count;
+        activite.workers[i].steal_operations += m.workers[i].steal_operations;
+        activite.workers[i].park_count += m.workers[i].park_count;
+        activite.workers[i].overflow_count += m.workers[i].overflow_count;
+    }
+    activite.distants += m.remote_schedule_count;
+    return v;
+}
+
 /// Le `std::sync::mpsc::sync_channel` des benchmarks de tokio, réduit à ce qu'ils en font :
 /// `send` (release) depuis une tâche, `recv` (acquire) qui **bloque** le thread qui attend.
 using Signal = std::counting_semaphore<>;
@@ -103,7 +131,7 @@ std::vector<double> spawn_many(Plan plan) {
     rt::Runtime runtime = runtime_multi(WORKERS);
     auto tx = std::make_shared<Signal>(0);
     auto rem = std::make_shared<Compteur>(0);
-    return repeter(plan, [&] {
+    return repeter_rt(runtime, plan, [&] {
         rem->store(NUM_SPAWN, std::memory_order_relaxed);
         runtime.block_on(spawn_many_iteration(tx, rem));
     });
@@ -118,7 +146,7 @@ std::vector<double> yield_many(Plan plan) {
     rt::Runtime runtime = runtime_multi(WORKERS);
     rt::Handle handle = runtime.handle();
     auto tx = std::make_shared<Signal>(0);
-    return repeter(plan, [&] {
+    return repeter_rt(runtime, plan, [&] {
         // Lancées depuis ce thread, hors du runtime (`rt.spawn` de l'original).
         for (std::size_t i = 0; i < TASKS; ++i) {
             (void)handle.spawn([tx]() -> rt::Task<void> {
@@ -173,7 +201,7 @@ std::vector<double> ping_pong(Plan plan) {
     rt::Runtime runtime = runtime_multi(WORKERS);
     auto done_tx = std::make_shared<Signal>(0);
     auto rem = std::make_shared<Compteur>(0);
-    return repeter(plan, [&] {
+    return repeter_rt(runtime, plan, [&] {
         rem->store(NUM_PINGS, std::memory_order_relaxed);
         runtime.block_on(ping_pong_iteration(done_tx, rem));
     });
@@ -206,7 +234,7 @@ rt::Task<void> chained_spawn_iteration(std::shared_ptr<Signal> done_tx) {
 std::vector<double> chained_spawn(Plan plan) {
     rt::Runtime runtime = runtime_multi(WORKERS);
     auto done_tx = std::make_shared<Signal>(0);
-    return repeter(plan, [&] { runtime.block_on(chained_spawn_iteration(done_tx)); });
+    return repeter_rt(runtime, plan, [&] { runtime.block_on(chained_spawn_iteration(done_tx)); });
 }
 
 // --- Calcul pur ------------------------------------------------------------------------------
@@ -352,7 +380,11 @@ int main(int argc, char** argv) {
     bench::afficher_machine("planificateur multi_thread (chapitre 11) : rt contre tokio");
     std::string raison_tokio;
     auto tokio = bench::programme_tokio(raison_tokio);
+    bool metriques = false;
     for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--metriques") {
+            metriques = true;
+        }
         if (std::string_view(argv[i]) == "--sans-tokio") {
             tokio.reset();
             raison_tokio = "écarté par --sans-tokio";
@@ -390,6 +422,8 @@ int main(int argc, char** argv) {
     }
     std::cout << "\n";
     bench::Tableau tableau({"Benchmark", "rt : µs", "tokio : µs", "rt ÷ tokio", "objectif ≤ 0,6×"});
+    bench::Tableau tableau_activite({"Benchmark", "passages (worker 0 / 1)", "tâches volées",
+                                     "vols", "mises en sommeil", "venues de l'extérieur"});
     for (const auto& b : benchs) {
         if (!retenu(b.nom)) {
             continue;
@@ -397,6 +431,7 @@ int main(int argc, char** argv) {
         // Plusieurs rondes alternées rt, tokio, rt, tokio... : si la machine change d'allure
         // en cours de route (autre programme, cœurs virtuels déplacés par l'hyperviseur), les
         // deux en profitent ou en pâtissent autant. Les échantillons des rondes sont réunis.
+        activite = {};
         Serie serie_rt;
         Serie serie_tk;
         std::vector<double> tous_rt;
@@ -432,6 +467,23 @@ int main(int argc, char** argv) {
         }
         tableau.ligne({b.nom, cellule(serie_rt, 1e3, 1), cellule(serie_tk, 1e3, 1),
                        rapport(serie_rt, serie_tk), objectif});
+        if (activite.iterations > 0) {
+            const double n = activite.iterations;
+            std::string passages;
+            std::uint64_t volees = 0, vols = 0, sommeils = 0;
+            for (const auto& w : activite.workers) {
+                passages += (passages.empty() ? "" : " / ") +
+                            bench::nombre(static_cast<double>(w.poll_count) / n);
+                volees += w.steal_count;
+                vols += w.steal_operations;
+                sommeils += w.park_count;
+            }
+            tableau_activite.ligne({b.nom, passages,
+                                    bench::nombre(static_cast<double>(volees) / n, 1),
+                                    bench::nombre(static_cast<double>(vols) / n, 1),
+                                    bench::nombre(static_cast<double>(sommeils) / n, 1),
+                                    bench::nombre(static_cast<double>(activite.distants) / n)});
+        }
         for (const auto* s : {&serie_rt, &serie_tk}) {
             if (!s->erreur.empty()) {
                 std::cout << "Erreur pour « " << b.nom << " » ("
@@ -446,6 +498,11 @@ int main(int argc, char** argv) {
     }
     std::cout << "(rt ÷ tokio compare les médianes : 0,5× veut dire que rt met deux fois moins "
                  "de temps.)\n";
+    if (metriques) {
+        std::cout << "\nCe que rt a fait, en moyenne par itération (compteurs du runtime, "
+                     "échauffements compris) :\n\n";
+        tableau_activite.afficher();
+    }
 
     // --- 2. Calcul pur : 1 puis 2 workers ---------------------------------------------------
     if (retenu("calcul")) {
