@@ -174,25 +174,60 @@ inline std::string compilateur() {
 #endif
 }
 
+/// La part des cœurs occupée (0 à 1) pendant 300 ms, lue dans /proc/stat (ligne « cpu » :
+/// temps cumulés par état ; inoccupé = idle + iowait).
+inline std::optional<double> occupation_instantanee() {
+    auto lire = []() -> std::optional<std::pair<double, double>> {
+        std::ifstream in("/proc/stat");
+        std::string cpu;
+        double v[8] = {};
+        if (!(in >> cpu) || cpu != "cpu") {
+            return std::nullopt;
+        }
+        double total = 0;
+        for (double& x : v) {
+            if (!(in >> x)) {
+                return std::nullopt;
+            }
+            total += x;
+        }
+        return std::pair{total, v[3] + v[4]};
+    };
+    const auto avant = lire();
+    ::usleep(300'000);
+    const auto apres = lire();
+    if (!avant || !apres || apres->first <= avant->first) {
+        return std::nullopt;
+    }
+    const double inoccupe = (apres->second - avant->second) / (apres->first - avant->first);
+    return std::clamp(1.0 - inoccupe, 0.0, 1.0);
+}
+
 /// Affiche l'en-tête commun : machine, compilateur, versions.
 inline void afficher_machine(std::string_view titre) {
+    const long coeurs = ::sysconf(_SC_NPROCESSORS_ONLN);
     utsname systeme{};
     ::uname(&systeme);
     std::cout << "== " << titre << " ==\n"
-              << "Machine      : " << ::sysconf(_SC_NPROCESSORS_ONLN) << " cœur(s) (nproc), "
-              << modele_cpu() << ", Linux " << systeme.release << "\n"
+              << "Machine      : " << coeurs << " cœur(s) (nproc), " << modele_cpu() << ", Linux "
+              << systeme.release << "\n"
               << "Compilateur  : " << compilateur() << ", Boost " << BOOST_VERSION / 100000 << '.'
               << BOOST_VERSION / 100 % 1000 << " (Asio en-têtes seuls)\n";
 #ifdef BENCH_RUSTC_VERSION
     std::cout << "Rust         : " << BENCH_RUSTC_VERSION << "\n";
 #endif
     // Une machine occupée par d'autres programmes fausse les temps (le thread mesuré attend
-    // son tour) : on le dit, et les minimums deviennent plus parlants que les médianes.
+    // son tour) : on le dit, et les minimums deviennent plus parlants que les médianes. La
+    // moyenne sur 1 min garde la trace du benchmark précédent (`./cours bench` les enchaîne) :
+    // on regarde donc aussi l'occupation des cœurs à l'instant, sur 300 ms.
     double charge = 0;
     if (std::ifstream in("/proc/loadavg"); in >> charge) {
-        long coeurs = ::sysconf(_SC_NPROCESSORS_ONLN);
         std::cout << "Charge       : " << nombre(charge, 2) << " (moyenne sur 1 min)";
-        if (charge > 0.5 * static_cast<double>(coeurs)) {
+        const auto occupation = occupation_instantanee();
+        if (occupation) {
+            std::cout << ", cœurs occupés à " << nombre(*occupation * 100) << " % à l'instant";
+        }
+        if (occupation ? *occupation > 0.25 : charge > 0.5 * static_cast<double>(coeurs)) {
             std::cout << " — ATTENTION : machine occupée, temps bruités ; fiez-vous aux minimums";
         }
         std::cout << "\n";
