@@ -13,7 +13,7 @@
 //      - chained_spawn : une chaîne de 1 000 tâches, chacune lance la suivante ; la dernière
 //                        envoie le signal.
 //    Le « signal » est, comme dans l'original, un canal *synchrone* (std::sync::mpsc chez tokio,
-//    un std::counting_semaphore ici) : le thread qui attend s'y bloque vraiment, hors runtime.
+//    un verrou et une condition ici) : le thread qui attend s'y bloque vraiment, hors runtime.
 //    Mêmes règles pour les deux : 2 workers, runtime créé une fois par benchmark (hors
 //    chronomètre), chaque itération chronométrée à part, échauffement puis mesures, médiane et
 //    minimum. Le rapport rt ÷ tokio compare les médianes ; objectif du cours : ≤ 0,6×.
@@ -31,12 +31,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
-#include <semaphore>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -106,7 +107,34 @@ std::vector<double> repeter_rt(rt::Runtime& runtime, Plan plan, F&& iteration) {
 
 /// Le `std::sync::mpsc::sync_channel` des benchmarks de tokio, réduit à ce qu'ils en font :
 /// `send` (release) depuis une tâche, `recv` (acquire) qui **bloque** le thread qui attend.
-using Signal = std::counting_semaphore<>;
+///
+/// Un verrou, une condition et un compte, pas `std::counting_semaphore` : celui de libstdc++ 12
+/// fait tourner le thread qui attend (sched_yield en boucle) avant de dormir ; réveillé
+/// 200 fois par itération dans yield_many, il prenait un cœur aux workers et doublait le temps
+/// mesuré (de ~6 à ~16 ms sur la machine du cours), ce qui n'a rien à voir avec rt.
+class Signal {
+public:
+    explicit Signal(long initial) : disponibles_(initial) {}
+    /// `send` : un message de plus, réveille celui qui attend.
+    void release() {
+        {
+            std::lock_guard verrou(mutex_);
+            ++disponibles_;
+        }
+        condition_.notify_one();
+    }
+    /// `recv` : dort jusqu'à ce qu'un message soit là, puis le prend.
+    void acquire() {
+        std::unique_lock verrou(mutex_);
+        condition_.wait(verrou, [this] { return disponibles_ > 0; });
+        --disponibles_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable condition_;
+    long disponibles_; ///< protégé par mutex_
+};
 using Compteur = std::atomic<std::size_t>;
 
 // --- spawn_many ------------------------------------------------------------------------------
