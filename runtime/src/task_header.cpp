@@ -70,7 +70,7 @@ void TaskHeader::run() noexcept {
     // La coroutine s'est suspendue. Après transition_to_idle, un autre thread peut déjà la
     // réveiller, l'exécuter, la terminer : on ne touche plus à *this, sauf pour la remettre
     // en file quand la transition nous le demande (personne d'autre ne le fera).
-    switch (state.transition_to_idle()) {
+    switch (state.transition_to_idle(std::exchange(yielded, false))) {
     case TaskState::ToIdle::Ok:
         return;
     case TaskState::ToIdle::OkNotified:

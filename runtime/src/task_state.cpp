@@ -47,22 +47,26 @@ TaskState::ToRunning TaskState::transition_to_running() noexcept {
     return (before & CANCELLED) ? ToRunning::Cancelled : ToRunning::Success;
 }
 
-TaskState::ToIdle TaskState::transition_to_idle() noexcept {
+TaskState::ToIdle TaskState::transition_to_idle(bool yielded) noexcept {
     Word before = 0;
     // release : le prochain passage (peut-être sur un autre thread, après un réveil) voit
     // l'état de la trame tel que ce passage l'a laissé.
-    const bool changed = update(word_, std::memory_order_release, before, [](Word s, Word& next) {
-        assert(s & RUNNING);
-        if (s & CANCELLED) {
-            return false; // on garde RUNNING : l'exécutant annule la tâche tout de suite
-        }
-        next = s & ~RUNNING;
-        return true;
-    });
+    const bool changed =
+        update(word_, std::memory_order_release, before, [yielded](Word s, Word& next) {
+            assert(s & RUNNING);
+            if (s & CANCELLED) {
+                return false; // on garde RUNNING : l'exécutant annule la tâche tout de suite
+            }
+            next = s & ~RUNNING;
+            if (yielded) { // époque neuve, rien d'armé, à remettre en file
+                next = ((next & ~FLAG_MASK) + EPOCH_ONE) | (next & FLAG_MASK & ~ARMED) | NOTIFIED;
+            }
+            return true;
+        });
     if (!changed) {
         return ToIdle::Cancelled;
     }
-    return (before & NOTIFIED) ? ToIdle::OkNotified : ToIdle::Ok;
+    return (yielded || (before & NOTIFIED)) ? ToIdle::OkNotified : ToIdle::Ok;
 }
 
 TaskState::Snapshot TaskState::transition_to_complete() noexcept {
@@ -149,17 +153,6 @@ bool TaskState::disarm_suspension(Word epoch) noexcept {
             return false;
         }
         next = s & ~ARMED;
-        return true;
-    });
-}
-
-void TaskState::transition_to_yield() noexcept {
-    Word before = 0;
-    // relaxed : seule la tâche courante écrit l'époque et lit ce NOTIFIED (dans sa propre
-    // transition_to_idle, sur ce thread) ; un réveil concurrent passe par son propre CAS.
-    update(word_, std::memory_order_relaxed, before, [](Word s, Word& next) {
-        assert(s & RUNNING);
-        next = ((s & ~FLAG_MASK) + EPOCH_ONE) | (s & FLAG_MASK & ~ARMED) | NOTIFIED;
         return true;
     });
 }

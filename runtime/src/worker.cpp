@@ -147,7 +147,7 @@ void Worker::run_task(TaskHeader* task) noexcept {
         push_to_queue(yielded);
         deferred = true;
     }
-    if (deferred) {
+    if (deferred && should_notify_others()) {
         scheduler.notify_parked();
     }
 }
@@ -161,17 +161,16 @@ void Worker::schedule_local(TaskHeader* task, bool is_yield) noexcept {
         deferred_.push(task);
         return;
     }
-    bool should_notify = true;
     if (is_yield || !lifo_enabled_) {
         push_to_queue(task);
     } else if (TaskHeader* previous = std::exchange(lifo_slot_, task)) {
         push_to_queue(previous); // l'ancienne occupante rejoint la file (volable)
-    } else {
-        should_notify = false; // seule dans le LIFO : elle passe juste après, pas de quoi
-                               // réveiller un autre worker
     }
+    // Réveiller un autre worker seulement s'il y a plus d'une tâche en attente ici : une
+    // seule passera juste après la tâche courante (comme tokio pour l'emplacement LIFO), et
+    // le réveillé, après un appel système et un changement de contexte, ne trouverait rien.
     // Depuis park() (le pilote réveille des tâches), on notifie une seule fois à la fin.
-    if (should_notify && !is_parking_) {
+    if (!is_parking_ && should_notify_others()) {
         scheduler.notify_parked();
     }
 }

@@ -90,12 +90,12 @@ BOOST_AUTO_TEST_CASE(ceder_la_main_remet_en_file_et_perime_les_anciens_reveils) 
     const auto e = s.arm_suspension();
     BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
     BOOST_TEST((s.transition_to_notified(e) == ToNotified::Submit));
-    demarrer(s); // reprise depuis E
-    s.transition_to_yield();
+    demarrer(s);                                                    // reprise depuis E
+    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // un réveil de E, en retard
+    BOOST_TEST((s.transition_to_idle(/*yielded=*/true) == ToIdle::OkNotified)); // en file
     BOOST_TEST(s.load().is_notified());
     BOOST_TEST(!s.load().is_armed(), "céder la main n'arme aucune suspension");
-    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // un réveil de E, en retard
-    BOOST_TEST((s.transition_to_idle() == ToIdle::OkNotified));     // à remettre en file
+    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // toujours périmé
     demarrer(s);
     BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
 }

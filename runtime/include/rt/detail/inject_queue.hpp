@@ -52,13 +52,7 @@ public:
     /// \brief Retire au plus `n` tâches, dans l'ordre, dans `out`.
     void pop_n(std::size_t n, TaskQueue& out) noexcept {
         std::lock_guard lock(mutex_);
-        for (; n > 0; --n) {
-            TaskHeader* task = queue_.pop();
-            if (!task) {
-                break;
-            }
-            out.push(task);
-        }
+        queue_.move_front_to(n, out);
         publish_len();
     }
     /// \brief Nombre de tâches (une mesure : peut avoir un temps de retard).

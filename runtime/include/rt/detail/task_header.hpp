@@ -66,10 +66,10 @@ struct TaskHeader : Wakeable {
         return Waker(this, begin_suspend(where));
     }
     /// \brief La tâche courante cède la main et reprendra en `where` après les autres tâches
-    /// prêtes (`yield_now`, budget épuisé) : elle se marque à remettre en file.
+    /// prêtes (`yield_now`, budget épuisé) : la fin du passage la remettra en file.
     void yield_at(std::coroutine_handle<> where) noexcept {
         resume_point = where;
-        state.transition_to_yield();
+        yielded = true;
     }
     /// \brief La feuille ne suspend finalement pas (l'événement est arrivé entre-temps) :
     /// renonce à la suspension `epoch`. Faux si un réveil l'a déjà consommée : il faut alors
@@ -88,10 +88,11 @@ struct TaskHeader : Wakeable {
     [[nodiscard]] bool is_complete() const noexcept { return state.load().is_complete(); }
 
     // Les champs sont rangés pour que l'en-tête tienne en 80 octets : avec un million de
-    // tâches, chaque octet par tâche compte un mégaoctet. `owned` et `counted` se logent
-    // dans le remplissage laissé par le compteur de références.
-    bool owned = false;  ///< inscrite dans la liste des tâches vivantes du runtime
-    bool counted = true; ///< compte dans les métriques (faux pour la tâche de block_on)
+    // tâches, chaque octet par tâche compte un mégaoctet. `owned`, `counted` et `yielded` se
+    // logent dans le remplissage laissé par le compteur de références.
+    bool owned = false;   ///< inscrite dans la liste des tâches vivantes du runtime
+    bool counted = true;  ///< compte dans les métriques (faux pour la tâche de block_on)
+    bool yielded = false; ///< a cédé la main pendant ce passage (seul l'exécutant y touche)
     TaskState state;
     TaskScheduler* const scheduler;
     /// Où reprendre la coroutine : la feuille suspendue la plus profonde.

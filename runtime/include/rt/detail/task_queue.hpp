@@ -47,6 +47,31 @@ public:
         size_ += other.size_;
         other.clear();
     }
+    /// \brief Déplace les `n` premières tâches (toutes s'il y en a moins) à la fin de `out`.
+    ///
+    /// Lit seulement les liens jusqu'à la n-ième tâche, puis coupe la chaîne en deux : aucune
+    /// tâche n'est écrite, sauf le lien de la dernière déplacée.
+    void move_front_to(std::size_t n, TaskQueue& out) noexcept {
+        if (n == 0 || empty()) {
+            return;
+        }
+        if (n >= size_) {
+            out.append(*this);
+            return;
+        }
+        TaskHeader* last = head_;
+        for (std::size_t i = 1; i < n; ++i) {
+            last = last->next_in_queue;
+        }
+        TaskQueue front;
+        front.head_ = head_;
+        front.tail_ = last;
+        front.size_ = n;
+        head_ = last->next_in_queue;
+        last->next_in_queue = nullptr;
+        size_ -= n;
+        out.append(front);
+    }
     /// \brief Oublie le contenu sans toucher aux tâches.
     void clear() noexcept { head_ = tail_ = nullptr, size_ = 0; }
     /// \brief Vrai si la file est vide.

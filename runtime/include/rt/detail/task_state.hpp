@@ -112,7 +112,13 @@ public:
     /// \brief NOTIFIED → RUNNING : prise dans une file pour un passage.
     ToRunning transition_to_running() noexcept;
     /// \brief RUNNING → repos, la coroutine s'étant suspendue.
-    ToIdle transition_to_idle() noexcept;
+    ///
+    /// `yielded` : elle a cédé la main pendant ce passage (`yield_now`, budget épuisé). Dans
+    /// le même compare-and-swap, elle prend une époque neuve sans suspension armée (aucun
+    /// réveil ancien ne peut plus la reprendre) et NOTIFIED : la transition rend `OkNotified`
+    /// et l'exécutant la remet en fin de file. Un seul compare-and-swap par cession, là où
+    /// « armer puis se réveiller soi-même » en coûterait deux, plus une référence.
+    ToIdle transition_to_idle(bool yielded = false) noexcept;
     /// \brief RUNNING → COMPLETE (résultat déjà rangé) ; rend le mot d'après.
     Snapshot transition_to_complete() noexcept;
 
@@ -130,11 +136,6 @@ public:
     /// \brief Renonce à la suspension `epoch` (l'awaiter ne suspend finalement pas). Faux si
     /// un réveil l'a déjà consommée : il faut alors suspendre, la tâche repassera aussitôt.
     bool disarm_suspension(Word epoch) noexcept;
-    /// \brief La tâche courante cède la main (`yield_now`, budget épuisé) : une époque neuve
-    /// sans suspension armée (aucun réveil ancien ne peut plus la reprendre) et NOTIFIED, pour
-    /// que la fin du passage la remette en file. Un seul compare-and-swap, là où « armer puis
-    /// se réveiller soi-même » en coûterait deux, plus une référence prise et rendue.
-    void transition_to_yield() noexcept;
 
     /// \brief Le `JoinHandle` est détruit. Faux si la tâche est déjà terminée : c'est alors
     /// à lui de regarder le résultat (une panique que personne n'a vue).

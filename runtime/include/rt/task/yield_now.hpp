@@ -15,9 +15,9 @@ struct YieldNow {
     /// \brief Se remet en file (réveil de soi-même), puis rend la main au planificateur.
     void await_suspend(std::coroutine_handle<> caller) {
         auto& task = detail::require_current_task("rt::task::yield_now");
-        // Se marquer à remettre en file pendant qu'on tourne (NOTIFIED, avec une époque neuve :
-        // aucun réveil ancien ne peut la reprendre) ; le planificateur la remet en fin de file
-        // dès qu'elle a rendu la main.
+        // Se marquer à remettre en file : à la fin du passage, transition_to_idle lui donne une
+        // époque neuve (aucun réveil ancien ne peut la reprendre) et le planificateur la remet
+        // en fin de file.
         task.yield_at(caller);
     }
     /// \brief Rien à rendre : la tâche reprend simplement après les autres tâches prêtes.
