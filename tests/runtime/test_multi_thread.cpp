@@ -43,11 +43,15 @@ BOOST_AUTO_TEST_CASE(les_autres_workers_volent_le_travail) {
     rt::Runtime runtime = workers(4);
     const std::uint64_t total = runtime.block_on([]() -> rt::Task<std::uint64_t> {
         // Une seule tâche lance tout : sans vol, tout resterait dans la file de son worker.
+        // Moins de 256 tâches : la file locale ne déborde pas dans la file globale, les autres
+        // workers ne peuvent en avoir qu'en volant. Chacune calcule quelques dizaines de µs :
+        // le lanceur en a pour des millisecondes seul, bien plus qu'il n'en faut pour réveiller
+        // les autres.
         auto lanceuse = rt::spawn([]() -> rt::Task<std::uint64_t> {
             std::vector<rt::JoinHandle<std::uint64_t>> hs;
-            for (int i = 0; i < 2000; ++i) {
+            for (int i = 0; i < 200; ++i) {
                 hs.push_back(rt::spawn([i]() -> rt::Task<std::uint64_t> {
-                    co_return calcul(static_cast<std::uint64_t>(i), 2000) & 1;
+                    co_return calcul(static_cast<std::uint64_t>(i), 20000) & 1;
                 }));
             }
             std::uint64_t somme = 0;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <mutex>
 
+#include "rt/detail/adaptive_mutex.hpp"
 #include "rt/detail/task_queue.hpp"
 
 namespace rt::detail {
@@ -76,7 +77,7 @@ private:
         len_.store(queue_.size(), std::memory_order_relaxed);
     }
 
-    std::mutex mutex_;
+    AdaptiveMutex mutex_; ///< tenu quelques dizaines de nanosecondes : tourner avant de dormir
     TaskQueue queue_;     ///< protégée par mutex_
     bool closed_ = false; ///< protégé par mutex_
     std::atomic<std::size_t> len_{0};

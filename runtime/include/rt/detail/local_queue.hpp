@@ -28,7 +28,11 @@ namespace rt::detail {
 /// en prendre la moitié équilibre la charge en O(log n) vols, et la moitié qui reste garde
 /// le propriétaire occupé. Pourquoi un anneau fixe ? Pas d'allocation, et une file pleine
 /// déborde la moitié de son contenu dans la file globale (`InjectQueue`).
-class LocalQueue {
+///
+/// Alignée sur une ligne de cache (64 octets) : `head_` change à chaque `pop`, et une donnée
+/// d'un autre thread posée sur la même ligne (un autre worker, le planificateur) ferait
+/// voyager cette ligne d'un cœur à l'autre à chaque tâche (le « faux partage »).
+class alignas(64) LocalQueue {
 public:
     /// \brief Nombre de cases (une puissance de deux).
     static constexpr std::uint32_t CAPACITY = 256;

@@ -30,7 +30,7 @@ namespace rt::detail {
 ///   (`Parker`) ; un worker occupé fait un tour de pilote toutes les 61 tâches ;
 /// - `block_on` exécute la tâche principale sur le thread appelant, qui dort sur sa propre
 ///   condition quand elle attend.
-class MultiThreadScheduler final : public Scheduler {
+class alignas(64) MultiThreadScheduler final : public Scheduler {
 public:
     /// Nombre de tours entre deux regards à la file globale et au pilote (61 chez tokio :
     /// un nombre premier, pour ne pas tomber en phase avec les motifs des programmes).
@@ -88,8 +88,10 @@ private:
     OwnedTasks owned_;
     std::vector<std::unique_ptr<Worker>> workers_;
     Ref<BlockingPool> blocking_; ///< les threads de spawn_blocking
-    std::atomic<bool> closed_{false};
-    std::atomic<std::uint64_t> remote_schedules_{0};
+    /// Lu à chaque mise en file, écrit une fois : sur sa ligne de cache, loin des compteurs
+    /// ci-dessous, écrits souvent (sinon chaque lecture manquerait le cache).
+    alignas(64) std::atomic<bool> closed_{false};
+    alignas(64) std::atomic<std::uint64_t> remote_schedules_{0};
     std::atomic<std::uint64_t> unhandled_panics_{0};
     std::atomic<std::uint64_t> forced_yields_{0};
 };

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "rt/detail/adaptive_mutex.hpp"
 #include "rt/detail/task_header.hpp"
 
 namespace rt::detail {
@@ -87,7 +88,7 @@ public:
 private:
     /// Un morceau, sur sa propre ligne de cache : deux verrous voisins ne se gênent pas.
     struct alignas(64) Shard {
-        std::mutex mutex;
+        AdaptiveMutex mutex; ///< tenu le temps d'un chaînage : tourner avant de dormir
         OwnedList list;      ///< protégée par mutex
         bool closed = false; ///< protégé par mutex
         /// Écrits sous `mutex`, lus sans : des mesures.

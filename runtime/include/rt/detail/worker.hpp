@@ -37,8 +37,10 @@ struct WorkerStats {
 ///
 /// Sa boucle (`run`) : prendre une tâche (l'emplacement LIFO, sa file, la file globale toutes
 /// les 61 tâches), sinon en **voler** à un autre worker, sinon **se garer**. Tout ce qui n'est
-/// pas atomique ici n'est touché que par le thread du worker.
-struct Worker {
+/// pas atomique ici n'est touché que par le thread du worker. Aligné sur une ligne de cache,
+/// comme ses parties partagées (voir `LocalQueue`) : deux workers voisins en mémoire ne se
+/// gênent pas.
+struct alignas(64) Worker {
     /// \brief Le worker `index` de `scheduler` (le thread n'est lancé que par `start`).
     Worker(MultiThreadScheduler& scheduler, std::size_t index, Driver& driver,
            std::mutex& driver_owner) noexcept;
@@ -74,14 +76,16 @@ private:
     [[nodiscard]] bool should_notify_others() const noexcept;
     std::uint32_t random_below(std::uint32_t n) noexcept;
 
-    TaskHeader* lifo_slot_ = nullptr; ///< la dernière tâche réveillée par la tâche courante
-    TaskQueue deferred_;              ///< celles qui ont cédé la main pendant run_task
-    bool in_run_task_ = false;        ///< dans run_task (les cessions sont différées)
-    bool lifo_enabled_ = true;        ///< faux après 3 passages LIFO d'affilée
-    bool is_searching_ = false;       ///< compté parmi les chercheurs d'`Idle`
-    bool is_parking_ = false;         ///< dans park() : les réveils du pilote ne notifient pas
-    std::uint32_t tick_ = 0;          ///< nombre de tours de boucle
-    std::uint64_t rand_state_;        ///< pour choisir une victime au hasard
+    // Ce qui suit n'est touché que par le thread du worker, à chaque tâche : sur sa propre
+    // ligne de cache, loin de `run_queue` et de `stats`, que les autres threads lisent.
+    alignas(64) TaskHeader* lifo_slot_ = nullptr; ///< la dernière réveillée par la courante
+    TaskQueue deferred_;        ///< celles qui ont cédé la main pendant run_task
+    bool in_run_task_ = false;  ///< dans run_task (les cessions sont différées)
+    bool lifo_enabled_ = true;  ///< faux après 3 passages LIFO d'affilée
+    bool is_searching_ = false; ///< compté parmi les chercheurs d'`Idle`
+    bool is_parking_ = false;   ///< dans park() : les réveils du pilote ne notifient pas
+    std::uint32_t tick_ = 0;    ///< nombre de tours de boucle
+    std::uint64_t rand_state_;  ///< pour choisir une victime au hasard
 };
 
 /// \brief Le worker qui exécute le thread courant (nul hors d'un worker).
