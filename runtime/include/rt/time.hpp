@@ -53,16 +53,14 @@ public:
 
     /// \brief Vrai si l'échéance est déjà passée : on continue sans suspendre (sauf budget
     /// épuisé : on cède d'abord la main).
-    bool await_ready() noexcept {
-        if (!is_elapsed()) {
-            return false;
-        }
-        yield_ = !detail::coop::poll_proceed();
-        return !yield_;
-    }
+    bool await_ready() noexcept { return is_elapsed() && detail::coop::poll_proceed(); }
     /// \brief Inscrit la minuterie auprès du pilote, qui réveillera la tâche à l'échéance.
     void await_suspend(std::coroutine_handle<> caller) {
-        if (yield_) {
+        // Échue et budget épuisé (c'est pourquoi await_ready a dit non) : céder la main.
+        // Pas de booléen gardé dans l'objet pour s'en souvenir : le budget est celui du
+        // thread, inchangé depuis await_ready, et une échéance passée le reste. Chaque octet
+        // compte ici : un Sleep vit dans la trame de chaque tâche endormie.
+        if (is_elapsed() && !detail::coop::has_budget_remaining()) {
             detail::coop::yield_for_budget(caller);
             return;
         }
@@ -75,7 +73,6 @@ public:
 
 private:
     detail::TimerEntry entry_;
-    bool yield_ = false; ///< échue, mais le budget est épuisé : céder d'abord
 };
 
 /// \brief Attend jusqu'à `deadline` : `co_await rt::time::sleep_until(debut + 1s);`
