@@ -39,10 +39,13 @@ bool update(std::atomic<Word>& word, std::memory_order success, Word& seen, F f)
 
 TaskState::ToRunning TaskState::transition_to_running() noexcept {
     // Précondition : NOTIFIED levé, ni RUNNING ni COMPLETE (elle sort d'une file, où elle
-    // n'est qu'une fois). Un seul « ou exclusif » fait les deux changements, sans boucle.
+    // n'est qu'une fois). Une seule addition fait les deux changements, sans boucle : avec ces
+    // bits-là, ajouter RUNNING - NOTIFIED éteint NOTIFIED et allume RUNNING (c'est un « ou
+    // exclusif », mais fetch_xor dont on lit le résultat devient une boucle de
+    // compare-and-swap sur x86, fetch_add une seule instruction, lock xadd).
     // acquire : ce passage voit tout ce que le précédent a écrit dans la trame (publié par le
     // release de transition_to_idle) et ce que le réveil a publié avant de réveiller.
-    const Word before = word_.fetch_xor(NOTIFIED | RUNNING, std::memory_order_acquire);
+    const Word before = word_.fetch_add(RUNNING - NOTIFIED, std::memory_order_acquire);
     assert((before & NOTIFIED) && !(before & (RUNNING | COMPLETE)));
     return (before & CANCELLED) ? ToRunning::Cancelled : ToRunning::Success;
 }
@@ -72,9 +75,11 @@ TaskState::ToIdle TaskState::transition_to_idle(bool yielded) noexcept {
 TaskState::Snapshot TaskState::transition_to_complete() noexcept {
     // acq_rel : release publie le résultat à l'attendeur (qui lit en acquire) ; acquire fait
     // voir le réveil qu'il a rangé dans l'emplacement avant set_join_waker (release).
-    const Word before = word_.fetch_xor(RUNNING | COMPLETE, std::memory_order_acq_rel);
+    // Précondition : RUNNING levé, COMPLETE non : ajouter COMPLETE - RUNNING échange les deux
+    // bits en une instruction (voir transition_to_running).
+    const Word before = word_.fetch_add(COMPLETE - RUNNING, std::memory_order_acq_rel);
     assert((before & RUNNING) && !(before & COMPLETE));
-    return {before ^ (RUNNING | COMPLETE)};
+    return {before + (COMPLETE - RUNNING)};
 }
 
 TaskState::ToNotified TaskState::transition_to_notified(Word epoch) noexcept {
