@@ -27,9 +27,14 @@ public:
     }
     /// \brief Une référence de moins ; la dernière libère l'objet.
     void release() noexcept {
-        // acq_rel : la dernière référence doit voir toutes les écritures faites par les
-        // autres (acquire) avant de libérer, et chacune publie les siennes (release).
-        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Le compteur vaut 1 : nous tenons la seule référence, et personne ne peut en créer
+        // une autre (une référence naît d'une référence). On libère sans décrémenter, ce qui
+        // économise une instruction atomique (lock) ; c'est le cas de chaque tâche attendue
+        // après sa fin. acquire : voir les écritures de ceux qui ont rendu les leurs.
+        // Sinon, acq_rel : la dernière référence doit voir toutes les écritures faites par
+        // les autres (acquire) avant de libérer, et chacune publie les siennes (release).
+        if (refs_.load(std::memory_order_acquire) == 1 ||
+            refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
             delete this; // destructeur virtuel : l'opérateur delete de la classe réelle
         }
     }
