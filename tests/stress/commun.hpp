@@ -16,6 +16,8 @@ namespace stress {
 /// threads à la fois.
 struct Vivante {
     std::shared_ptr<std::atomic<int>> compteur;
+    /// Ne compte rien (une `Issue` sans `Vivante`).
+    Vivante() noexcept = default;
     explicit Vivante(std::shared_ptr<std::atomic<int>> c) : compteur(std::move(c)) {
         compteur->fetch_add(1, std::memory_order_relaxed);
     }
@@ -23,26 +25,38 @@ struct Vivante {
     Vivante(const Vivante&) = delete;
     Vivante& operator=(const Vivante&) = delete;
     Vivante& operator=(Vivante&&) = delete;
-    ~Vivante() {
+    ~Vivante() { partir(); }
+    /// La vie comptée s'arrête ici (une seule fois).
+    void partir() noexcept {
         if (compteur) {
             compteur->fetch_sub(1, std::memory_order_relaxed);
+            compteur.reset();
         }
     }
 };
 
 /// \brief Capturée par une tâche : à sa destruction, compte la tâche comme finie (si le
 /// corps est allé au bout) ou annulée (sinon). Exactement une fois par tâche.
+///
+/// Elle peut porter la `Vivante` de la tâche, détruite juste avant de compter : qui voit la
+/// tâche comptée voit aussi sa `Vivante` partie. Deux objets à part ne le garantiraient pas :
+/// l'ordre de destruction des paramètres d'une coroutine n'est pas celui des variables
+/// locales (g++ les détruit dans l'ordre de déclaration).
 struct Issue {
     std::atomic<int>* finies;
     std::atomic<int>* annulees;
     bool atteinte = false;
-    Issue(std::atomic<int>* f, std::atomic<int>* a) noexcept : finies(f), annulees(a) {}
+    Vivante vivante;
+    Issue(std::atomic<int>* f, std::atomic<int>* a, Vivante v = Vivante()) noexcept
+        : finies(f), annulees(a), vivante(std::move(v)) {}
     Issue(Issue&& o) noexcept
-        : finies(std::exchange(o.finies, nullptr)), annulees(o.annulees), atteinte(o.atteinte) {}
+        : finies(std::exchange(o.finies, nullptr)), annulees(o.annulees), atteinte(o.atteinte),
+          vivante(std::move(o.vivante)) {}
     Issue(const Issue&) = delete;
     Issue& operator=(const Issue&) = delete;
     Issue& operator=(Issue&&) = delete;
     ~Issue() {
+        vivante.partir();
         if (finies) {
             // release : qui lit ce compte (acquire) voit aussi tout ce que la tâche a fait
             // avant, sa Vivante détruite comprise.

@@ -97,25 +97,24 @@ struct Tour {
 /// Le corps de chaque tâche : attendre son réveil. Avec `enfant`, elle lance d'abord une
 /// autre tâche depuis l'intérieur du runtime (sur un worker avec multi_thread).
 ///
-/// L'ordre des paramètres compte : ils sont détruits dans l'ordre inverse, `v` avant `fin`.
-/// Quand `fin` compte la tâche, sa `Vivante` est donc déjà partie.
-rt::Task<void> corps(Tour& tour, stress::Issue fin, stress::Vivante v,
-                     rt::sync::oneshot::Receiver<int> reveil, bool enfant);
+/// `fin` porte la `Vivante` de la tâche : quand elle compte la tâche, la `Vivante` est déjà
+/// partie (voir `stress::Issue`).
+rt::Task<void> corps(Tour& tour, stress::Issue fin, rt::sync::oneshot::Receiver<int> reveil,
+                     bool enfant);
 
 /// Lance une tâche (depuis un thread OS, ou depuis une tâche) et confie son réveil à la boîte.
 template <class Lancer>
 void lancer_une(Tour& tour, bool enfant, Lancer&& lancer) {
     tour.lancees.fetch_add(1, std::memory_order_relaxed);
     auto canal = rt::sync::oneshot::channel<int>();
-    rt::JoinHandle<void> h =
-        lancer(corps(tour, stress::Issue(&tour.finies, &tour.annulees),
-                     stress::Vivante(tour.vivantes), std::move(canal.second), enfant));
+    rt::JoinHandle<void> h = lancer(
+        corps(tour, stress::Issue(&tour.finies, &tour.annulees, stress::Vivante(tour.vivantes)),
+              std::move(canal.second), enfant));
     tour.boite.deposer(Ordre{std::move(canal.first), std::move(h)});
 }
 
-rt::Task<void> corps(Tour& tour, stress::Issue fin, stress::Vivante v,
-                     rt::sync::oneshot::Receiver<int> reveil, bool enfant) {
-    (void)v;
+rt::Task<void> corps(Tour& tour, stress::Issue fin, rt::sync::oneshot::Receiver<int> reveil,
+                     bool enfant) {
     if (enfant) {
         lancer_une(tour, false, [](rt::Task<void> t) { return rt::spawn(std::move(t)); });
     }
