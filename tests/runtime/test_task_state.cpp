@@ -15,6 +15,16 @@ namespace {
 void demarrer(TaskState& s) {
     BOOST_TEST((s.transition_to_running() == ToRunning::Success));
 }
+/// La tâche se suspend en E, un réveil de E la remet en file, elle repart : elle tourne, E est
+/// consommée. Rend E.
+TaskState::Word reprendre_apres_un_reveil(TaskState& s) {
+    demarrer(s);
+    const auto e = s.arm_suspension();
+    BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
+    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Submit));
+    demarrer(s); // reprise depuis E
+    return e;
+}
 } // namespace
 
 BOOST_AUTO_TEST_CASE(etat_initial_en_file_et_attendue) {
@@ -72,11 +82,7 @@ BOOST_AUTO_TEST_CASE(reveil_perime_pendant_le_passage_ignore) {
     // Le défaut d'origine : reprise depuis la suspension E, la tâche tourne ; un second
     // réveil de E ne doit pas la marquer, sinon sa suspension suivante reprendrait trop tôt.
     TaskState s;
-    demarrer(s);
-    const auto e = s.arm_suspension();
-    BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
-    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Submit));
-    demarrer(s); // reprise depuis E
+    const auto e = reprendre_apres_un_reveil(s);
     BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale));
     const auto suivante = s.arm_suspension();
     BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // ancienne époque
@@ -86,11 +92,7 @@ BOOST_AUTO_TEST_CASE(reveil_perime_pendant_le_passage_ignore) {
 
 BOOST_AUTO_TEST_CASE(ceder_la_main_remet_en_file_et_perime_les_anciens_reveils) {
     TaskState s;
-    demarrer(s);
-    const auto e = s.arm_suspension();
-    BOOST_TEST((s.transition_to_idle() == ToIdle::Ok));
-    BOOST_TEST((s.transition_to_notified(e) == ToNotified::Submit));
-    demarrer(s);                                                    // reprise depuis E
+    const auto e = reprendre_apres_un_reveil(s);
     BOOST_TEST((s.transition_to_notified(e) == ToNotified::Stale)); // un réveil de E, en retard
     BOOST_TEST((s.transition_to_idle(/*yielded=*/true) == ToIdle::OkNotified)); // en file
     BOOST_TEST(s.load().is_notified());
