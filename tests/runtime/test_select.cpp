@@ -57,14 +57,17 @@ BOOST_AUTO_TEST_CASE(branche_prete_tout_de_suite) {
 
 BOOST_AUTO_TEST_CASE(select_avec_sleep_comme_delai) {
     rt::block_on([]() -> rt::Task<void> {
-        auto h = rt::spawn([]() -> rt::Task<int> {
-            co_await rt::time::sleep(30ms);
-            co_return 5;
+        // La tâche attend un feu vert qui ne vient qu'après le select : le délai gagne
+        // forcément, quelle que soit la vitesse de la machine.
+        auto [feu_vert, attendre_feu] = rt::sync::oneshot::channel<int>();
+        auto h = rt::spawn([rx = std::move(attendre_feu)]() mutable -> rt::Task<int> {
+            co_return (co_await rx).value();
         });
         auto r = co_await rt::select(h, rt::time::sleep(2ms));
         BOOST_TEST(r.index() == 1u); // le délai gagne
         // h était une lvalue : seule l'attente a été abandonnée, la tâche continue.
         BOOST_TEST(!h.is_finished());
+        (void)feu_vert.send(5);
         auto fin = co_await h;
         BOOST_TEST(fin.value() == 5);
     }());
@@ -170,23 +173,25 @@ BOOST_AUTO_TEST_CASE(reveil_de_branche_ne_reprend_pas_la_suspension_suivante) {
 }
 
 BOOST_AUTO_TEST_CASE(branche_qui_cede_sans_fin_ne_bloque_pas_le_runtime) {
-    // select(boucle de yield_now, sleep(10ms)) : la parente doit rendre la main au
-    // planificateur entre deux tours, sinon ni les minuteries ni les autres tâches ne tournent.
+    // select(boucle de yield_now, autre branche) : la parente doit rendre la main au
+    // planificateur entre deux tours, sinon ni les autres tâches ni les minuteries ne tournent.
+    // L'autre branche attend justement les deux : une autre tâche, puis une minuterie. Elle ne
+    // peut gagner que si elles ont tourné (et sans rien supposer de la durée d'un tour).
     support::ChienDeGarde garde(10s, "select(boucle de yield_now, sleep) ne rend jamais la main");
     rt::block_on([]() -> rt::Task<void> {
-        bool autre_tache = false;
-        auto h = rt::spawn([&autre_tache]() -> rt::Task<void> {
-            autre_tache = true;
-            co_return;
-        });
+        auto h = rt::spawn([]() -> rt::Task<int> { co_return 3; });
         auto boucle = []() -> rt::Task<void> {
             for (;;) {
                 co_await rt::task::yield_now();
             }
         };
-        auto r = co_await rt::select(boucle(), rt::time::sleep(10ms));
-        BOOST_TEST(r.index() == 1u);
-        BOOST_TEST(autre_tache);
-        co_await h;
+        auto autre_tache_puis_minuterie = [&h]() -> rt::Task<int> {
+            auto valeur = (co_await h).value();
+            co_await rt::time::sleep(1ms);
+            co_return valeur;
+        };
+        auto r = co_await rt::select(boucle(), autre_tache_puis_minuterie());
+        BOOST_TEST_REQUIRE(r.index() == 1u);
+        BOOST_TEST(std::get<1>(r) == 3);
     }());
 }

@@ -3,8 +3,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/attendre.hpp>
 #include <support/sentinelle.hpp>
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 
@@ -14,7 +16,7 @@ using support::Sentinelle;
 
 BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
     auto vivants = support::nouveau_compteur();
-    int nettoyages = 0;
+    std::atomic<int> nettoyages = 0;
     {
         rt::Runtime runtime = rt::Builder::from_env().build();
         runtime.block_on([&]() -> rt::Task<void> {
@@ -30,7 +32,9 @@ BOOST_AUTO_TEST_CASE(taches_en_attente_detruites_a_l_arret) {
                     co_await rt::time::sleep(1h);
                 });
             }
-            co_await rt::time::sleep(5ms);
+            // Le nettoyage a tourné au moins une fois (sur un worker, peut-être) : on le
+            // regarde plutôt que de supposer le temps qu'il lui faut.
+            co_await support::attendre_que([&] { return nettoyages.load() >= 1; });
         }());
         BOOST_TEST(*vivants == 101);
         BOOST_TEST(runtime.metrics().num_alive_tasks == 101u);
