@@ -15,7 +15,7 @@ std::string describe_exception(const std::exception_ptr& e) {
     }
 }
 
-JoinError JoinError::panic(std::exception_ptr payload) {
+JoinError JoinError::from_panic(std::exception_ptr payload) {
     return JoinError(payload, "la tâche a paniqué : " + describe_exception(payload));
 }
 

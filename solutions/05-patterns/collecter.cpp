@@ -13,7 +13,7 @@ namespace {
 /// Le texte d'une tâche en échec : on relance l'exception d'origine pour la lire.
 std::string message_de(const rt::JoinError& e) {
     try {
-        std::rethrow_exception(e.panic_payload());
+        std::rethrow_exception(e.panic());
     } catch (const std::exception& ex) {
         return ex.what();
     } catch (...) {

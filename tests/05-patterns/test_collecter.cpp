@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(collecter_un_echec_n_empeche_pas_les_autres) {
                    texte(o.bilan.valeurs));
     BOOST_TEST(o.bilan.erreurs == (std::vector<std::string>{"boum"}),
                "une tâche en échec (JoinError::is_panic) doit donner le what() de son "
-               "exception (panic_payload, puis std::rethrow_exception) ; obtenu " +
+               "exception (panic, puis std::rethrow_exception) ; obtenu " +
                    texte(o.bilan.erreurs));
     BOOST_TEST(o.bilan.annulees == 0, "aucune tâche n'a été annulée");
 }

@@ -6,6 +6,7 @@
 #include <support/attendre.hpp>
 #include <support/sentinelle.hpp>
 
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -94,6 +95,45 @@ BOOST_AUTO_TEST_CASE(exception_devient_join_error_panique) {
         BOOST_CHECK_THROW(r.error().resume_panic(), std::runtime_error);
         BOOST_CHECK_THROW(r.value(), rt::JoinError);
         BOOST_TEST(std::string(r.error().what()).find("mal passé") != std::string::npos);
+    }());
+}
+
+/// Une exception à nous, qui n'est pas une std::exception : elle doit traverser la tâche
+/// intacte, type et contenu compris.
+struct ErreurMetier {
+    int code;
+};
+
+BOOST_AUTO_TEST_CASE(join_error_garde_l_exception_d_origine) {
+    rt::block_on([]() -> rt::Task<void> {
+        auto h = rt::spawn([]() -> rt::Task<int> {
+            co_await rt::task::yield_now();
+            throw ErreurMetier{42};
+        });
+        auto r = co_await h;
+        BOOST_TEST_REQUIRE(r.error().is_panic());
+        // panic() rend l'exception elle-même : on la relance et on la rattrape par son type.
+        int code = 0;
+        try {
+            std::rethrow_exception(r.error().panic());
+        } catch (const ErreurMetier& e) {
+            code = e.code;
+        }
+        BOOST_TEST(code == 42);
+        BOOST_CHECK_THROW(r.error().resume_panic(), ErreurMetier);
+        BOOST_TEST(std::string(r.error().what()).find("type inconnu") != std::string::npos,
+                   "what() : " << r.error().what());
+
+        auto annulee = rt::spawn([]() -> rt::Task<int> {
+            co_await rt::time::sleep(1h);
+            co_return 1;
+        });
+        annulee.abort();
+        auto a = co_await annulee;
+        BOOST_TEST(a.error().is_cancelled());
+        BOOST_TEST(!a.error().panic());
+        BOOST_TEST(std::string(a.error().what()) == "tâche annulée");
+        BOOST_CHECK_THROW(a.error().resume_panic(), std::logic_error);
     }());
 }
 

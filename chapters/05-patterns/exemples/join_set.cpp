@@ -19,7 +19,7 @@ namespace {
 /// Le message d'une tâche qui a paniqué : on relance l'exception d'origine pour la lire.
 std::string message_de(const rt::JoinError& e) {
     try {
-        std::rethrow_exception(e.panic_payload());
+        std::rethrow_exception(e.panic());
     } catch (const std::exception& ex) {
         return ex.what();
     } catch (...) {

@@ -19,7 +19,7 @@ namespace {
     // TODO (1) : trois cas.
     //   - r est un succès (if (r)) : la valeur *r va dans bilan.valeurs ;
     //   - r.error().is_panic() : le message de l'exception d'origine va dans bilan.erreurs
-    //     (r.error().panic_payload() est un std::exception_ptr : relancez-le dans un try pour
+    //     (r.error().panic() est un std::exception_ptr : relancez-le dans un try pour
     //     lire son what() ; une exception qui n'est pas une std::exception donne le texte
     //     « exception inconnue ») ;
     //   - sinon la tâche a été annulée : ++bilan.annulees.

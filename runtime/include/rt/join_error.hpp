@@ -12,7 +12,7 @@ namespace rt {
 ///
 /// Deux causes, comme dans tokio :
 /// - **panique** (`is_panic()`) : une exception s'est échappée de la tâche. L'exception
-///   d'origine est conservée (`panic_payload()`) et peut être relancée (`resume_panic()`),
+///   d'origine est conservée (`panic()`) et peut être relancée (`resume_panic()`),
 ///   l'équivalent de `std::panic::resume_unwind`.
 /// - **annulation** (`is_cancelled()`) : la tâche a été détruite avant la fin, par
 ///   `JoinHandle::abort()` ou par l'arrêt du runtime. Ses destructeurs ont été exécutés.
@@ -21,7 +21,7 @@ namespace rt {
 class JoinError : public std::runtime_error {
 public:
     /// \brief Une erreur de type « panique » qui garde l'exception d'origine.
-    static JoinError panic(std::exception_ptr payload);
+    static JoinError from_panic(std::exception_ptr payload);
     /// \brief Une erreur de type « annulée ».
     static JoinError cancelled();
 
@@ -29,8 +29,9 @@ public:
     [[nodiscard]] bool is_panic() const noexcept { return payload_ != nullptr; }
     /// \brief Vrai si la tâche a été annulée (abort ou arrêt du runtime).
     [[nodiscard]] bool is_cancelled() const noexcept { return payload_ == nullptr; }
-    /// \brief L'exception d'origine (nulle si la tâche a été annulée).
-    [[nodiscard]] std::exception_ptr panic_payload() const noexcept { return payload_; }
+    /// \brief L'exception d'origine, telle qu'elle s'est échappée de la tâche (nulle si la tâche
+    /// a été annulée) : `std::rethrow_exception(e.panic())` la relance, comme `resume_panic()`.
+    [[nodiscard]] std::exception_ptr panic() const noexcept { return payload_; }
     /// \brief Relance l'exception d'origine ; lève `std::logic_error` si la tâche a été annulée.
     [[noreturn]] void resume_panic() const;
 

@@ -83,7 +83,7 @@ private:
                 output_.template emplace<SUCCEEDED>(root_.handle().promise().take_result());
             }
         } catch (...) {
-            output_.template emplace<FAILED>(JoinError::panic(std::current_exception()));
+            output_.template emplace<FAILED>(JoinError::from_panic(std::current_exception()));
         }
         destroy_coroutine();
     }
@@ -92,7 +92,7 @@ private:
     }
     std::exception_ptr panic_of_output() const noexcept override {
         if (output_.index() == FAILED && std::get<FAILED>(output_).is_panic()) {
-            return std::get<FAILED>(output_).panic_payload();
+            return std::get<FAILED>(output_).panic();
         }
         return nullptr;
     }
