@@ -102,6 +102,21 @@ BOOST_AUTO_TEST_CASE(verrou_toujours_libre) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(semaphore_toujours_disponible) {
+    support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
+    for (auto& [nom, fabrique] : runtimes()) {
+        rt::Runtime runtime = fabrique();
+        rt::sync::Semaphore s(1);
+        int prises = 0;
+        verifier(nom.c_str(), mesurer(runtime, [&](int) -> rt::Task<void> {
+                     auto p = (co_await s.acquire()).value();
+                     ++prises;
+                 }));
+        BOOST_TEST(prises == OPERATIONS, "chaque prise a eu lieu une fois");
+        BOOST_TEST(s.available_permits() == 1u, "les prises suivies d'une cession ont tout rendu");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(sommeil_deja_echu) {
     support::ChienDeGarde garde(60s, "la tâche gloutonne ne rend jamais la main");
     for (auto& [nom, fabrique] : runtimes()) {

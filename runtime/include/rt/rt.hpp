@@ -25,6 +25,7 @@
 #include "rt/sync/broadcast.hpp"
 #include "rt/sync/mutex.hpp"
 #include "rt/sync/oneshot.hpp"
+#include "rt/sync/semaphore.hpp"
 #include "rt/task.hpp"
 #include "rt/task/yield_now.hpp"
 #include "rt/time.hpp"

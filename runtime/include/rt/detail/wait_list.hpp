@@ -49,6 +49,8 @@ public:
         }
         return node;
     }
+    /// \brief Le premier maillon, laissé dans la liste (nullptr si vide).
+    [[nodiscard]] WaitNode* front() const noexcept { return head_; }
     /// \brief Vrai si personne n'attend.
     [[nodiscard]] bool empty() const noexcept { return head_ == nullptr; }
     /// \brief Nombre de maillons.
