@@ -24,6 +24,7 @@
 #include "rt/spawn.hpp"
 #include "rt/sync/broadcast.hpp"
 #include "rt/sync/mutex.hpp"
+#include "rt/sync/notify.hpp"
 #include "rt/sync/oneshot.hpp"
 #include "rt/sync/semaphore.hpp"
 #include "rt/task.hpp"
