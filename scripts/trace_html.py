@@ -106,6 +106,20 @@ class _Tronquee(Exception):
     """Le texte s'arrête avant la fin du JSON."""
 
 
+_LITTERAL_ENTAME = re.compile(r"[0-9A-Za-z.+\-]*")
+
+
+def _coupe_net(texte, e):
+    """L'erreur de décodage vient-elle de la fin du texte (fichier tronqué) ?
+
+    Oui si elle est à la fin, dans une chaîne jamais fermée, ou dans un nombre ou un mot
+    (true, null…) entamé qui va jusqu'à la fin : « 12. », « nu ».
+    """
+    reste = texte[e.pos:].rstrip()
+    return (not reste or e.msg.startswith("Unterminated string")
+            or _LITTERAL_ENTAME.fullmatch(reste) is not None)
+
+
 class _LecteurJson:
     """Parcourt le texte d'une trace sans tout charger en objets Python d'un coup.
 
@@ -139,8 +153,7 @@ class _LecteurJson:
         try:
             v, self.pos = _DECODEUR.raw_decode(self.texte, self.pos)
         except json.JSONDecodeError as e:
-            fin = len(self.texte.rstrip())
-            if e.pos >= fin or e.msg.startswith("Unterminated string"):
+            if _coupe_net(self.texte, e):
                 raise _Tronquee() from None
             self.pos = e.pos
             self.erreur(f"JSON invalide ({e.msg})")
