@@ -2,7 +2,8 @@
 # Teste l'outil ./cours lui-même, sur une copie jetable du dépôt à laquelle on ajoute un
 # chapitre factice « 99-essai » (un exemple, un exercice, sa solution, deux tests, des
 # indices). On vérifie les codes de sortie et les messages de : aide, demo, verifier,
-# indice, noter (JUnit compris), progression, et le cas « l'exercice ne compile pas ».
+# indice, noter (JUnit compris), progression, trace (la frise des tâches, sur une trace
+# écrite à la main et un faux programme), et le cas « l'exercice ne compile pas ».
 #
 # Usage : scripts/tester-outils.sh [DOSSIER_TEMPORAIRE]
 # Rien n'est modifié dans le dépôt : tout se passe dans la copie.
@@ -92,6 +93,75 @@ verifier "aide : mentionne verifier" contient "$COPIE/aide.log" "./cours verifie
 
 lancer inconnue ./cours nimporte
 verifier "commande inconnue : code 2" test "$RC" -eq 2
+
+# ./cours trace : une petite trace au format de RT_TRACE (2 workers), puis les erreurs.
+cat >"$COPIE/essai-trace.json" <<'EOF'
+{"traceEvents": [
+{"ph": "M", "name": "process_name", "pid": 1, "args": {"name": "rt"}},
+{"ph": "M", "name": "thread_name", "pid": 1, "tid": 0, "args": {"name": "worker 0"}},
+{"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "worker 1"}},
+{"ph": "M", "name": "thread_name", "pid": 1, "tid": 2, "args": {"name": "block_on"}},
+{"ph": "i", "s": "t", "cat": "spawn", "name": "spawn", "pid": 1, "tid": 2, "ts": 1.0, "args": {"task": 1, "name": "main", "parent": null}},
+{"ph": "X", "cat": "poll", "name": "main", "pid": 1, "tid": 0, "ts": 2.0, "dur": 5.5, "args": {"task": 1}},
+{"ph": "i", "s": "t", "cat": "spawn", "name": "spawn", "pid": 1, "tid": 0, "ts": 3.0, "args": {"task": 2, "name": "calcul", "parent": 1}},
+{"ph": "i", "s": "t", "cat": "steal", "name": "steal", "pid": 1, "tid": 1, "ts": 4.0, "args": {"from": 0, "count": 1}},
+{"ph": "X", "cat": "poll", "name": "calcul", "pid": 1, "tid": 1, "ts": 4.5, "dur": 3.0, "args": {"task": 2}},
+{"ph": "i", "s": "t", "cat": "task", "name": "complete", "pid": 1, "tid": 1, "ts": 7.5, "args": {"task": 2, "outcome": "panic"}},
+{"ph": "i", "s": "t", "cat": "wake", "name": "wake", "pid": 1, "tid": 1, "ts": 7.6, "args": {"task": 1}},
+{"ph": "X", "cat": "park", "name": "park", "pid": 1, "tid": 1, "ts": 8.0, "dur": 20.0},
+{"ph": "X", "cat": "poll", "name": "main", "pid": 1, "tid": 0, "ts": 9.0, "dur": 1.0, "args": {"task": 1}},
+{"ph": "i", "s": "t", "cat": "task", "name": "complete", "pid": 1, "tid": 0, "ts": 10.0, "args": {"task": 1, "outcome": "ok"}}
+],
+"displayTimeUnit": "ns", "otherData": {"runtime": "rt", "flavor": "multi_thread", "workers": 2}}
+EOF
+# code_et_message CODE_ATTENDU JOURNAL TEXTE : le dernier ./cours a rendu ce code et dit ce texte.
+code_et_message() { [[ $RC -eq $1 ]] && grep -qF -- "$3" "$2" && ! grep -q Traceback "$2"; }
+sans_adresse() { ! grep -qiE 'https?://' "$1"; }
+existe() { compgen -G "$1" >/dev/null; } # existe MOTIF : au moins un fichier correspond
+
+lancer trace-json ./cours trace --json essai-trace.json
+verifier "trace --json : code 0 et chemin de la page" \
+    code_et_message 0 "$COPIE/trace-json.log" "Frise des tâches : build/traces/essai-trace.html"
+verifier "trace --json : un couloir par worker dans la page" \
+    contient "$COPIE/build/traces/essai-trace.html" '"nom":"worker 1"'
+verifier "trace --json : page autonome (aucune adresse http)" \
+    sans_adresse "$COPIE/build/traces/essai-trace.html"
+verifier "aide : mentionne trace" contient "$COPIE/aide.log" "./cours trace PROG"
+
+lancer trace-absente ./cours trace --json absente.json
+verifier "trace --json (fichier absent) : code 1 et message" \
+    code_et_message 1 "$COPIE/trace-absente.log" "fichier de trace introuvable : « absente.json »"
+head -c 40 "$COPIE/essai-trace.json" >"$COPIE/tronquee.json"
+lancer trace-tronquee ./cours trace --json tronquee.json
+verifier "trace --json (tronquée avant tout événement) : code 1 et message" \
+    code_et_message 1 "$COPIE/trace-tronquee.log" "tronquée avant son premier événement"
+head -c 900 "$COPIE/essai-trace.json" >"$COPIE/coupee.json"
+lancer trace-coupee ./cours trace --json coupee.json
+verifier "trace --json (tronquée) : code 0 et avertissement" \
+    code_et_message 0 "$COPIE/trace-coupee.log" "attention : la trace est tronquée"
+verifier "trace --json (tronquée) : la page le dit" \
+    contient "$COPIE/build/traces/coupee.html" "Trace tronquée"
+printf 'pas du json\n' >"$COPIE/pasjson.json"
+lancer trace-pasjson ./cours trace --json pasjson.json
+verifier "trace --json (pas du JSON) : code 1 et message" \
+    code_et_message 1 "$COPIE/trace-pasjson.log" "ce n'est pas une trace au format Chrome"
+
+lancer trace-introuvable ./cours trace programme_qui_n_existe_pas
+verifier "trace (programme introuvable) : code 1 et message" \
+    code_et_message 1 "$COPIE/trace-introuvable.log" "programme introuvable : « programme_qui_n_existe_pas »"
+lancer trace-rien ./cours trace true
+verifier "trace (programme qui ne trace rien) : code 1 et message" \
+    code_et_message 1 "$COPIE/trace-rien.log" "le programme n'a rien tracé : est-il construit avec rt"
+# Un faux programme écrit la trace dans $RT_TRACE puis échoue : la frise est dessinée quand même.
+printf '#!/bin/sh\necho "argument : $1"\ncp "%s" "$RT_TRACE"\nexit 3\n' "$COPIE/essai-trace.json" \
+    >"$COPIE/faux-programme"
+chmod +x "$COPIE/faux-programme"
+lancer trace-faux ./cours trace ./faux-programme bonjour
+verifier "trace (programme en échec) : code 1 et code du programme signalé" \
+    code_et_message 1 "$COPIE/trace-faux.log" "le programme s'est terminé avec le code 3"
+verifier "trace (programme en échec) : arguments transmis" contient "$COPIE/trace-faux.log" "argument : bonjour"
+verifier "trace (programme en échec) : frise dessinée quand même" \
+    existe "$COPIE/build/traces/faux-programme-*.html"
 
 lancer demo ./cours demo
 verifier "demo : code 0" test "$RC" -eq 0
