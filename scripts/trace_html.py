@@ -1051,23 +1051,35 @@ function contenant(groupe, t, minimum) {
 
 function fois(n) { return n > 1 ? " (" + n + " regroupés)" : ""; }
 
-function description(c, t) {
+// Ce qu'il y a sous la souris dans le couloir c à l'instant t ; dy : hauteur dans le couloir
+// (les réveils sont dessinés en haut, les vols et lancements en bas, le reste au milieu).
+function description(c, t, dy) {
   const tol = 5 * (vue.fin - vue.debut) / largeurUtile();
   const px = (vue.fin - vue.debut) / largeurUtile();
-  let e;
-  if ((e = plusProche(F[c], t, tol))) return "Fin de " + nomTache(e[2]) + " : " + ISSUES[e[3]] + "\nà " + duree(e[1]) + fois(e[4]);
-  if ((e = plusProche(V[c], t, tol))) return "Vol de " + e[3] + " tâche(s)" + (e[2] >= 0 ? " au couloir « " + D.couloirs[e[2]].nom + " »" : "") + "\nà " + duree(e[1]) + fois(e[4]);
-  if ((e = plusProche(R[c], t, tol))) return "Réveil de " + nomTache(e[2]) + "\nà " + duree(e[1]) + (e[3] >= 0 ? "\npassage suivant à " + duree(e[4]) + " (" + D.couloirs[e[3]].nom + ")" : "") + fois(e[5]);
-  if ((e = plusProche(L[c], t, tol))) {
-    const ta = D.taches[e[2]];
-    return "Lancement de " + nomTache(e[2]) + (ta[6] !== null ? "\npar la tâche " + ta[6] : "") + "\nà " + duree(e[1]) + fois(e[3]);
+  const chercheurs = {
+    fin: () => { const e = plusProche(F[c], t, tol); return e && "Fin de " + nomTache(e[2]) + " : " + ISSUES[e[3]] + "\nà " + duree(e[1]) + fois(e[4]); },
+    vol: () => { const e = plusProche(V[c], t, tol); return e && "Vol de " + e[3] + " tâche(s)" + (e[2] >= 0 ? " au couloir « " + D.couloirs[e[2]].nom + " »" : "") + "\nà " + duree(e[1]) + fois(e[4]); },
+    reveil: () => { const e = plusProche(R[c], t, tol); return e && "Réveil de " + nomTache(e[2]) + "\nà " + duree(e[1]) + (e[3] >= 0 ? "\npassage suivant à " + duree(e[4]) + " (" + D.couloirs[e[3]].nom + ")" : "") + fois(e[5]); },
+    lancement: () => {
+      const e = plusProche(L[c], t, tol);
+      return e && "Lancement de " + nomTache(e[2]) + (D.taches[e[2]][6] !== null ? "\npar la tâche " + D.taches[e[2]][6] : "") + "\nà " + duree(e[1]) + fois(e[3]);
+    },
+    passage: () => {
+      const e = contenant(P[c], t, px);
+      if (!e) return null;
+      const ta = D.taches[e[3]];
+      return nomTache(e[3]) + "\ndébut " + duree(e[1]) + " · durée " + duree(e[2]) + "\n" + ta[3] + " passage(s) en tout, " + duree(ta[4]) + " de calcul";
+    },
+    agregat: () => { const e = contenant(A[c], t, px); return e && e[3] + " passages agrégés (" + duree(e[1]) + " + " + duree(e[2]) + ")\noccupation " + Math.round(e[4] / 10) + " %, surtout " + nomTache(e[5]); },
+    sommeil: () => { const e = contenant(S[c], t, px); return e && "Endormi (park)" + fois(e[3]) + "\ndébut " + duree(e[1]) + " · durée " + duree(e[2]); },
+  };
+  const ordre = dy < 9 ? ["reveil", "fin", "passage", "agregat", "sommeil", "vol", "lancement"]
+    : dy > HAUT_COULOIR - 10 ? ["vol", "lancement", "fin", "passage", "agregat", "sommeil", "reveil"]
+    : ["fin", "passage", "agregat", "sommeil", "reveil", "vol", "lancement"];
+  for (const nom of ordre) {
+    const texte = chercheurs[nom]();
+    if (texte) return texte;
   }
-  if ((e = contenant(P[c], t, px))) {
-    const ta = D.taches[e[3]];
-    return nomTache(e[3]) + "\ndébut " + duree(e[1]) + " · durée " + duree(e[2]) + "\n" + ta[3] + " passage(s) en tout, " + duree(ta[4]) + " de calcul";
-  }
-  if ((e = contenant(A[c], t, px))) return e[3] + " passages agrégés (" + duree(e[1]) + " + " + duree(e[2]) + ")\noccupation " + Math.round(e[4] / 10) + " %, surtout " + nomTache(e[5]);
-  if ((e = contenant(S[c], t, px))) return "Endormi (park)" + fois(e[3]) + "\ndébut " + duree(e[1]) + " · durée " + duree(e[2]);
   return null;
 }
 
@@ -1075,7 +1087,8 @@ function survol(ev) {
   const r = toile.getBoundingClientRect();
   const x = ev.clientX - r.left, y = ev.clientY - r.top;
   const c = Math.floor((y - HAUT_AXE) / HAUT_COULOIR);
-  const texte = (x >= GOUTTIERE && c >= 0 && c < D.couloirs.length) ? description(c, tDe(x)) : null;
+  const dans = x >= GOUTTIERE && c >= 0 && c < D.couloirs.length;
+  const texte = dans ? description(c, tDe(x), y - HAUT_AXE - c * HAUT_COULOIR) : null;
   if (!texte) { bulle.style.display = "none"; return; }
   bulle.textContent = texte;
   bulle.style.display = "block";
