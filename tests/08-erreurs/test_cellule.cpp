@@ -88,7 +88,8 @@ BOOST_AUTO_TEST_CASE(cellule_rend_la_valeur) {
     BOOST_TEST(!c.is_finished(), "une cellule neuve n'est pas finie");
     BOOST_TEST(!c.poll(), "premier poll() : la coroutine s'arrête à son co_await, pas finie");
     BOOST_TEST(c.poll(), "second poll() : la coroutine arrive à co_return, elle est finie");
-    BOOST_TEST(c.is_finished());
+    BOOST_TEST(c.is_finished(), "après le poll() qui termine la coroutine, l'issue doit être "
+                                "publiée : is_finished() (TODO 3)");
     auto r = c.take_output();
     BOOST_TEST_REQUIRE(r.has_value(), "co_return 42 doit donner un succès (TODO 1, 3 et 5)");
     BOOST_TEST(*r == 42);
