@@ -10,6 +10,21 @@
 
 namespace rt {
 
+namespace detail {
+/// \brief Lève `error` (le `unwrap()` d'un échec). Une exception doit être copiable pour être
+/// levée ; une erreur qui porte une valeur non copiable (le `std::unique_ptr` rendu par un
+/// envoi refusé) est levée comme `std::runtime_error` avec le même message : la valeur, elle,
+/// ne se reprend que par `error()`.
+template <class E>
+[[noreturn]] void throw_error(const E& error) {
+    if constexpr (std::is_copy_constructible_v<E>) {
+        throw error;
+    } else {
+        throw std::runtime_error(error.what());
+    }
+}
+} // namespace detail
+
 /// \brief Contient soit une valeur de type `T`, soit une erreur de type `E`.
 ///
 /// C'est l'équivalent du `Result<T, E>` de Rust, limité à ce dont le cours a besoin :
@@ -65,17 +80,20 @@ public:
     const T* operator->() const { return &value(); }
 
     /// \brief L'erreur ; lève `std::logic_error` si le résultat est un succès.
-    const E& error() const {
+    const E& error() const& {
         if (has_value()) {
             throw std::logic_error("rt::Result::error() appelé sur un succès");
         }
         return std::get<1>(state_);
     }
+    /// \brief L'erreur, modifiable : pour reprendre ce qu'elle porte (la valeur d'un envoi
+    /// refusé, par exemple).
+    E& error() & { return const_cast<E&>(std::as_const(*this).error()); }
 
 private:
     void throw_if_error() const {
         if (!has_value()) {
-            throw std::get<1>(state_);
+            detail::throw_error(std::get<1>(state_));
         }
     }
 
@@ -101,16 +119,19 @@ public:
     /// \brief Ne fait rien en cas de succès ; lève l'erreur sinon (le `unwrap()` de Rust).
     void value() const {
         if (error_) {
-            throw *error_;
+            detail::throw_error(*error_);
         }
     }
     /// \brief L'erreur ; lève `std::logic_error` si le résultat est un succès.
-    const E& error() const {
+    const E& error() const& {
         if (!error_) {
             throw std::logic_error("rt::Result::error() appelé sur un succès");
         }
         return *error_;
     }
+    /// \brief L'erreur, modifiable : pour reprendre ce qu'elle porte (la valeur d'un envoi
+    /// refusé, par exemple).
+    E& error() & { return const_cast<E&>(std::as_const(*this).error()); }
 
 private:
     std::optional<E> error_;

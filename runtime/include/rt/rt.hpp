@@ -23,6 +23,7 @@
 #include "rt/select.hpp"
 #include "rt/spawn.hpp"
 #include "rt/sync/broadcast.hpp"
+#include "rt/sync/mpsc.hpp"
 #include "rt/sync/mutex.hpp"
 #include "rt/sync/notify.hpp"
 #include "rt/sync/oneshot.hpp"
