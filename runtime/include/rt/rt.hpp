@@ -28,6 +28,7 @@
 #include "rt/sync/notify.hpp"
 #include "rt/sync/oneshot.hpp"
 #include "rt/sync/semaphore.hpp"
+#include "rt/sync/watch.hpp"
 #include "rt/task.hpp"
 #include "rt/task/yield_now.hpp"
 #include "rt/time.hpp"
