@@ -2,6 +2,7 @@
 
 #include "rt/detail/blocking_pool.hpp"
 
+#include <atomic>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "rt/detail/context.hpp"
 #include "rt/detail/scheduler.hpp"
 #include "rt/detail/task_header.hpp"
+#include "rt/detail/trace.hpp"
 
 namespace rt::detail {
 
@@ -74,6 +76,9 @@ void BlockingPool::run_thread() {
     }
     // Le contexte du runtime : Handle::current() et rt::spawn marchent dans la fonction.
     ContextGuard context(runtime, /*allow_nested=*/true);
+    static std::atomic<std::size_t> numbering{0}; // relaxed : un numéro de ligne de frise
+    trace::name_thread(runtime != nullptr ? runtime->trace_runtime : 0, trace::Role::Blocking,
+                       numbering.fetch_add(1, std::memory_order_relaxed));
     std::unique_lock lock(mutex_);
     for (;;) {
         if (TaskHeader* task = queue_.pop()) {

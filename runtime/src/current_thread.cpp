@@ -8,6 +8,7 @@
 
 #include "rt/detail/context.hpp"
 #include "rt/detail/coop.hpp"
+#include "rt/detail/trace.hpp"
 
 namespace rt::detail {
 
@@ -134,7 +135,10 @@ void CurrentThreadScheduler::park() {
         sleeping_ = true;
     }
     batch_.incr_park_count();
-    driver_.park(/*may_block=*/true);
+    {
+        trace::ParkScope parked; // la frise des traces ; rien si éteintes
+        driver_.park(/*may_block=*/true);
+    }
     std::lock_guard lock(remote_mutex_);
     sleeping_ = false;
 }

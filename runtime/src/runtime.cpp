@@ -56,6 +56,8 @@ void enter_block_on(std::optional<ContextGuard>& context, Scheduler* scheduler, 
         main->shutdown(); // refusée (block_on imbriqué) : la tâche principale ne doit pas fuir
         throw;
     }
+    trace::name_thread(scheduler->trace_runtime, trace::Role::BlockOn, 0); // sa ligne de frise
+    trace::spawned(*main, "block_on");
 }
 
 } // namespace detail
@@ -106,6 +108,11 @@ Builder& Builder::worker_threads(std::size_t n) {
 }
 
 Runtime Builder::build() const {
+    if (trace_path_) {
+        detail::trace::start(*trace_path_);
+    } else {
+        detail::trace::start_from_env();
+    }
     ReactorKind kind = ReactorKind::Poll;
     if (reactor_) {
         kind = *reactor_;
@@ -114,8 +121,10 @@ Runtime Builder::build() const {
         kind = ReactorKind::Epoll;
     }
     if (!multi_thread_) {
-        return Runtime(detail::Ref<detail::Scheduler>::adopt(
-            new detail::CurrentThreadScheduler(kind, blocking_)));
+        auto scheduler = detail::Ref<detail::Scheduler>::adopt(
+            new detail::CurrentThreadScheduler(kind, blocking_));
+        scheduler->trace_runtime = detail::trace::register_runtime(false, 1);
+        return Runtime(std::move(scheduler));
     }
     std::size_t workers = 0;
     if (workers_) {
@@ -127,6 +136,7 @@ Runtime Builder::build() const {
     }
     auto scheduler = detail::Ref<detail::MultiThreadScheduler>::adopt(
         new detail::MultiThreadScheduler(workers, kind, blocking_));
+    scheduler->trace_runtime = detail::trace::register_runtime(true, workers); // avant les workers
     scheduler->start();
     return Runtime(detail::Ref<detail::Scheduler>(scheduler.get()));
 }

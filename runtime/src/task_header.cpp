@@ -58,6 +58,7 @@ void report_unhandled(const char* why, const std::exception_ptr& error,
 
 void TaskHeader::run() noexcept {
     CurrentTaskGuard current(this);
+    trace::PollScope poll(*this); // la frise des traces (chapitre 10) ; rien si éteintes
     if (state.transition_to_running() == TaskState::ToRunning::Cancelled) {
         cancel_now();
         return;
@@ -98,6 +99,7 @@ void TaskHeader::cancel_now() noexcept {
 }
 
 void TaskHeader::complete() noexcept {
+    trace::completed(*this); // avant la fin : ensuite, la tâche peut être libérée
     const TaskState::Snapshot after = state.transition_to_complete();
     if (!after.is_join_interested()) {
         // Tâche détachée : personne ne verra son exception. On la signale au lieu de la perdre.
@@ -116,6 +118,7 @@ void TaskHeader::complete() noexcept {
 
 void TaskHeader::wake_at(std::uint64_t epoch) noexcept {
     if (state.transition_to_notified(epoch) == TaskState::ToNotified::Submit) {
+        trace::woken(*this);
         scheduler->schedule(this);
     }
 }

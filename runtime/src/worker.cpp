@@ -9,6 +9,7 @@
 #include "rt/detail/context.hpp"
 #include "rt/detail/coop.hpp"
 #include "rt/detail/multi_thread.hpp"
+#include "rt/detail/trace.hpp"
 
 namespace rt::detail {
 
@@ -35,6 +36,7 @@ void Worker::start() {
 
 void Worker::run() noexcept {
     tls_worker = this;
+    trace::name_thread(scheduler.trace_runtime, trace::Role::Worker, index); // sa ligne de frise
     ContextGuard context(&scheduler, /*allow_nested=*/true); // rt::spawn, Handle::current
     while (!scheduler.is_closed()) {
         ++tick_;
@@ -106,6 +108,7 @@ TaskHeader* Worker::steal_work() noexcept {
         if (TaskHeader* task = victim.run_queue.steal_into(run_queue, stolen)) {
             WorkerStats::bump(stats.steal_count, stolen);
             WorkerStats::bump(stats.steal_operations);
+            trace::stolen(victim.index, stolen);
             return task;
         }
     }
@@ -256,6 +259,7 @@ void Worker::park() noexcept {
     while (!scheduler.is_closed()) {
         WorkerStats::bump(stats.park_count);
         try {
+            trace::ParkScope parked; // la frise des traces ; rien si éteintes
             parker.park();
         } catch (...) {
             // poll(2) ou epoll_wait en échec (manque de mémoire...) : signalé, puis on

@@ -96,6 +96,9 @@ private:
         }
         return nullptr;
     }
+    bool cancelled_output() const noexcept override {
+        return output_.index() == FAILED && std::get<FAILED>(output_).is_cancelled();
+    }
 
     /// Le résultat : rien encore (ou déjà repris), la valeur, ou l'erreur. Un `variant` à
     /// trois cas plutôt qu'un `optional<Result>` : 8 octets de moins par tâche.

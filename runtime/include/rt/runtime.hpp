@@ -6,12 +6,15 @@
 #include <concepts>
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include "rt/detail/blocking_pool.hpp"
 #include "rt/detail/reactor.hpp"
 #include "rt/detail/scheduler.hpp"
+#include "rt/detail/trace.hpp"
 #include "rt/join_handle.hpp"
 #include "rt/metrics.hpp"
 #include "rt/task.hpp"
@@ -36,20 +39,24 @@ using factory_value_t = typename std::invoke_result_t<std::decay_t<F>&>::value_t
 Scheduler& require_current_scheduler(const char* what);
 
 /// \brief Lance une lambda-coroutine sur `scheduler` : la lambda est déplacée dans la cellule.
+/// `name` : le nom de la tâche dans les traces (vide : « tâche N »).
 template <class F>
-requires TaskFactory<F> JoinHandle<factory_value_t<F>> spawn_on(Scheduler& scheduler, F&& factory) {
+requires TaskFactory<F> JoinHandle<factory_value_t<F>> spawn_on(Scheduler& scheduler, F&& factory,
+                                                                std::string_view name = {}) {
     using T = factory_value_t<F>;
     auto* cell = new CallableCell<T, std::decay_t<F>>(&scheduler, std::forward<F>(factory));
-    JoinHandle<T> handle(cell); // la référence du propriétaire ; le planificateur a l'autre
+    JoinHandle<T> handle(cell);  // la référence du propriétaire ; le planificateur a l'autre
+    trace::spawned(*cell, name); // la frise des traces (chapitre 10) ; rien si éteintes
     scheduler.spawn(cell);
     return handle;
 }
 
 /// \brief Lance une coroutine déjà créée sur `scheduler`.
 template <class T>
-JoinHandle<T> spawn_on(Scheduler& scheduler, Task<T> task) {
+JoinHandle<T> spawn_on(Scheduler& scheduler, Task<T> task, std::string_view name = {}) {
     auto* cell = new TaskCell<T>(&scheduler, std::move(task));
     JoinHandle<T> handle(cell);
+    trace::spawned(*cell, name); // la frise des traces (chapitre 10) ; rien si éteintes
     scheduler.spawn(cell);
     return handle;
 }
@@ -159,18 +166,28 @@ public:
     /// `other`.
     Runtime& operator=(Runtime&& other) noexcept {
         if (this != &other) {
-            shutdown();
+            close();
             scheduler_ = std::move(other.scheduler_);
         }
         return *this;
     }
     /// \brief Arrête le runtime : comme `shutdown()`.
-    ~Runtime() { shutdown(); }
+    ~Runtime() { close(); }
 
 private:
     friend class Builder;
     explicit Runtime(detail::Ref<detail::Scheduler> scheduler) noexcept
         : scheduler_(std::move(scheduler)) {}
+    /// Arrête le runtime et le retire des traces (le dernier retiré écrit le fichier).
+    void close() noexcept {
+        if (scheduler_) {
+            scheduler_->shutdown();
+            if (scheduler_->trace_runtime != 0) {
+                detail::trace::unregister_runtime();
+                scheduler_->trace_runtime = 0;
+            }
+        }
+    }
 
     detail::Ref<detail::Scheduler> scheduler_;
 };
@@ -219,6 +236,13 @@ public:
         blocking_.keep_alive = std::chrono::ceil<std::chrono::milliseconds>(d);
         return *this;
     }
+    /// \brief Enregistre une trace des tâches dans `path` (format « Chrome trace event »,
+    /// voir `./cours trace`), comme la variable d'environnement `RT_TRACE`. Une seule trace
+    /// par processus : le premier chemin demandé sert pour tous les runtimes.
+    Builder& trace(std::string path) {
+        trace_path_ = std::move(path);
+        return *this;
+    }
     /// \brief Construit le runtime (lève `std::system_error` si le système refuse un thread,
     /// un eventfd...).
     [[nodiscard]] Runtime build() const;
@@ -226,6 +250,7 @@ public:
 private:
     explicit Builder(bool multi_thread) noexcept : multi_thread_(multi_thread) {}
     bool multi_thread_;
+    std::optional<std::string> trace_path_;
     std::optional<std::size_t> workers_;
     std::optional<ReactorKind> reactor_;
     detail::BlockingConfig blocking_;

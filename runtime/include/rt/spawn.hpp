@@ -2,6 +2,7 @@
 /// \file
 /// \brief `rt::spawn` : lancer une tâche légère sur le runtime courant.
 
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -54,6 +55,23 @@ requires std::invocable < std::decay_t<F>
 template <class T>
 JoinHandle<T> spawn(Task<T> task) {
     return detail::spawn_on(detail::require_current_scheduler("rt::spawn"), std::move(task));
+}
+
+/// \brief Comme `rt::spawn`, avec un nom pour les traces (`RT_TRACE`, `./cours trace`) : la
+/// tâche apparaît sous ce nom dans la frise au lieu de « tâche N » (le
+/// `tokio::task::Builder::name` de tokio). Sans trace, le nom est ignoré.
+template <class F>
+requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>>
+spawn_named(std::string_view name, F&& factory) {
+    return detail::spawn_on(detail::require_current_scheduler("rt::spawn_named"),
+                            std::forward<F>(factory), name);
+}
+
+/// \brief Comme `rt::spawn(Task<T>)`, avec un nom pour les traces.
+template <class T>
+JoinHandle<T> spawn_named(std::string_view name, Task<T> task) {
+    return detail::spawn_on(detail::require_current_scheduler("rt::spawn_named"), std::move(task),
+                            name);
 }
 
 } // namespace rt

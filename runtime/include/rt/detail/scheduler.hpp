@@ -3,6 +3,8 @@
 /// \brief `Scheduler` : ce qu'un planificateur de runtime sait faire (`current_thread`
 /// aujourd'hui, `multi_thread` au chapitre 11).
 
+#include <cstdint>
+
 #include "rt/detail/task_scheduler.hpp"
 #include "rt/metrics.hpp"
 
@@ -35,6 +37,9 @@ public:
     [[nodiscard]] virtual RuntimeMetrics metrics() const = 0;
     /// \brief Le pool des fonctions bloquantes (`spawn_blocking`).
     virtual BlockingPool& blocking_pool() noexcept = 0;
+
+    /// \brief Son numéro dans les traces (0 : pas de trace). Fixé avant le démarrage.
+    std::uint32_t trace_runtime = 0;
 };
 
 } // namespace rt::detail

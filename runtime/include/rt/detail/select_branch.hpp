@@ -31,7 +31,11 @@ constexpr std::uint64_t branch_bit(std::size_t index) noexcept {
 class SelectShared final : public TaskScheduler {
 public:
     /// \brief L'état des branches de `parent` (la tâche courante qui exécute le `select`).
-    explicit SelectShared(TaskHeader& parent) noexcept : parent_(parent) { parent_.add_ref(); }
+    /// Ses branches n'ont pas de ligne dans les traces : elles passent dans le passage du parent.
+    explicit SelectShared(TaskHeader& parent) noexcept
+        : TaskScheduler(/*traced=*/false), parent_(parent) {
+        parent_.add_ref();
+    }
 
     /// \brief Une branche réveillée (n'importe quel thread) : la marquer, réveiller le parent.
     void schedule(TaskHeader* branch) noexcept override;

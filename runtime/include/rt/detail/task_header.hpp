@@ -12,6 +12,7 @@
 
 #include "rt/detail/task_scheduler.hpp"
 #include "rt/detail/task_state.hpp"
+#include "rt/detail/trace.hpp"
 #include "rt/detail/waker.hpp"
 
 namespace rt::detail {
@@ -119,6 +120,9 @@ private:
     virtual void store_cancelled() noexcept = 0;
     /// L'exception d'une tâche terminée par une panique, s'il y en a une.
     virtual std::exception_ptr panic_of_output() const noexcept = 0;
+    /// Vrai si le résultat publié est « annulée » (pour les traces).
+    virtual bool cancelled_output() const noexcept { return false; }
+    friend void trace::record_complete(const TaskHeader& task) noexcept;
 
     /// Détruit la coroutine, publie « annulée » et termine (la tâche est à nous : RUNNING).
     void cancel_now() noexcept;

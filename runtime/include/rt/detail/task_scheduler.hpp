@@ -36,8 +36,12 @@ public:
     /// \brief Le pilote (minuteries, réacteur) où inscrire les attentes de la tâche.
     virtual Driver& driver() noexcept = 0;
 
+    /// \brief Vrai si ses tâches ont leur ligne dans les traces (faux pour les branches d'un
+    /// `select`, qui passent à l'intérieur du passage de leur parente).
+    const bool traced;
+
 protected:
-    TaskScheduler() noexcept = default;
+    explicit TaskScheduler(bool traced = true) noexcept : traced(traced) {}
 };
 
 } // namespace rt::detail
