@@ -75,7 +75,11 @@ inline std::string nombre(double v, int decimales = 0) {
     }
     auto point = s.find('.');
     std::string entier = s.substr(0, point);
-    std::string fraction = point == std::string::npos ? "" : "," + s.substr(point + 1);
+    std::string fraction;
+    if (point != std::string::npos) {
+        fraction.append(",").append(
+            s, point + 1); // (« "," + s.substr() » : faux avertissement -Wrestrict de g++ 12)
+    }
     std::string groupe;
     for (std::size_t i = 0; i < entier.size(); ++i) {
         if (i > 0 && (entier.size() - i) % 3 == 0) {
