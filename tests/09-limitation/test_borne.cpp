@@ -163,7 +163,8 @@ BOOST_AUTO_TEST_CASE(borne_jamais_plus_de_8_en_vol) {
         rt::block_on(lancer(travaux(), Doubler{&obs}, MAX_EN_VOL, &a_leve, &message));
     BOOST_TEST(obs.appels.load() == TRAVAUX,
                "f doit être appelée une fois par travail (" << obs.appels.load() << " appels)");
-    BOOST_TEST(issues.size() == TRAVAUX);
+    BOOST_TEST(issues.size() == TRAVAUX,
+               "une issue par travail attendue (" << issues.size() << " reçues)");
     BOOST_TEST(obs.max_en_vol.load() <= MAX_EN_VOL,
                obs.max_en_vol.load()
                    << " travaux étaient en cours en même temps ; au plus " << MAX_EN_VOL
@@ -195,14 +196,16 @@ BOOST_AUTO_TEST_CASE(borne_ne_cree_pas_plus_de_8_taches) {
     const Issues issues =
         runtime.block_on(lancer(travaux(), Doubler{&obs, true}, MAX_EN_VOL, &a_leve, &message));
     BOOST_TEST(issues.size() == TRAVAUX, "une issue par travail attendue");
-    BOOST_TEST(obs.appels.load() == TRAVAUX);
+    BOOST_TEST(obs.appels.load() == TRAVAUX,
+               "f doit être appelée une fois par travail (" << obs.appels.load() << " appels)");
     BOOST_TEST(obs.max_taches_vivantes.load() <= MAX_EN_VOL,
                "jusqu'à " << obs.max_taches_vivantes.load()
                           << " tâches vivantes à la fois (metrics().num_alive_tasks) : "
                              "l'autorisation doit être prise AVANT spawn (acquire_owned), pas "
                              "dans la tâche — sinon toutes les tâches existent d'un coup et "
                              "attendent en tenant leur trame, comme dans l'article");
-    BOOST_TEST(obs.max_taches_vivantes.load() >= 1u);
+    BOOST_TEST(obs.max_taches_vivantes.load() >= 1u,
+               "aucun travail n'a tourné dans une tâche lancée par rt::spawn");
 }
 
 BOOST_AUTO_TEST_CASE(borne_une_exception_ne_perd_aucun_resultat) {
@@ -232,5 +235,5 @@ BOOST_AUTO_TEST_CASE(borne_max_en_vol_nul_refuse) {
     (void)rt::block_on(lancer(travaux(10), Doubler{&obs}, 0, &a_leve, &message));
     BOOST_TEST(a_leve, "max_en_vol = 0 : traiter_borne doit lever std::invalid_argument (aucun "
                        "travail ne pourrait jamais commencer)");
-    BOOST_TEST(obs.appels.load() == 0u);
+    BOOST_TEST(obs.appels.load() == 0u, "avec max_en_vol = 0, aucun travail ne doit être lancé");
 }

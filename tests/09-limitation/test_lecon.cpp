@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(ch09_l_article_limite_le_travail_pas_les_taches) {
     Vu vu;
     rt::Runtime runtime = rt::Builder::current_thread().build();
     runtime.block_on(comme_l_article(&vu));
-    BOOST_TEST(vu.terminees == TACHES);
+    BOOST_TEST(vu.terminees == TACHES, "les 100 tâches doivent finir");
     BOOST_TEST(vu.max_au_travail == LIMITE,
                "le sémaphore limite bien le TRAVAIL : au plus 10 tâches à la fois");
     BOOST_TEST(vu.max_vivantes == TACHES,
@@ -102,8 +102,8 @@ BOOST_AUTO_TEST_CASE(ch09_autorisation_avant_spawn_borne_les_deux) {
     Vu vu;
     rt::Runtime runtime = rt::Builder::current_thread().build();
     runtime.block_on(autorisation_avant_spawn(&vu));
-    BOOST_TEST(vu.terminees == TACHES);
-    BOOST_TEST(vu.max_au_travail == LIMITE);
+    BOOST_TEST(vu.terminees == TACHES, "les 100 tâches doivent finir");
+    BOOST_TEST(vu.max_au_travail == LIMITE, "10 au travail au plus fort");
     BOOST_TEST(vu.max_vivantes == LIMITE,
                "l'autorisation prise avant spawn borne aussi le nombre de tâches vivantes");
 }
@@ -116,9 +116,9 @@ BOOST_AUTO_TEST_CASE(ch09_permis_jamais_nomme_rendu_tout_de_suite) {
         BOOST_TEST(s->available_permits() == 2u,
                    "un permis jamais nommé est rendu à la fin de l'instruction");
         auto permit = (co_await s->acquire()).value(); // nommé : tenu jusqu'à la fin du bloc
-        BOOST_TEST(s->available_permits() == 1u);
+        BOOST_TEST(s->available_permits() == 1u, "le permis nommé est tenu");
     }(&s));
-    BOOST_TEST(s.available_permits() == 2u);
+    BOOST_TEST(s.available_permits() == 2u, "rendu à la fin du bloc");
 }
 
 BOOST_AUTO_TEST_CASE(ch09_attendre_le_semaphore_dont_on_tient_le_permis_bloque) {

@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(try_acquire_prend_ou_refuse) {
     std::optional<SemaphorePermit> a = s.try_acquire(2);
     BOOST_TEST_REQUIRE(a.has_value(), "try_acquire(2) avec 3 autorisations disponibles doit "
                                       "réussir");
-    BOOST_TEST(a->num_permits() == 2u);
+    BOOST_TEST(a->num_permits() == 2u, "le permis doit tenir les 2 autorisations prises");
     BOOST_TEST(s.available_permits() == 1u, "try_acquire(2) réussi : il en reste 1");
     BOOST_TEST(!s.try_acquire(2).has_value(),
                "try_acquire(2) avec 1 seule autorisation disponible doit échouer (std::nullopt)");
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(acquire_attend_puis_est_servi) {
                    "la tâche 1 devait attendre (la seule autorisation est tenue par la tâche "
                    "0) ; servis : "
                        << liste(j->servis));
-        BOOST_TEST(s->available_permits() == 0u);
+        BOOST_TEST(s->available_permits() == 0u, "la seule autorisation est tenue : 0 disponible");
         a.relacher();
         co_await laisser_passer();
         BOOST_TEST(j->servis == (std::vector<int>{0, 1}),
@@ -183,7 +183,8 @@ BOOST_AUTO_TEST_CASE(file_servie_dans_l_ordre_d_arrivee) {
             t.relacher();
             co_await t.handle;
         }
-        BOOST_TEST(s->available_permits() == 5u);
+        BOOST_TEST(s->available_permits() == 5u,
+                   "les 5 autorisations ajoutées doivent être de retour à la fin");
     }(&s, &journal));
 }
 
@@ -227,7 +228,7 @@ BOOST_AUTO_TEST_CASE(grosse_demande_jamais_doublee) {
         co_await a.handle;
         co_await b.handle;
         co_await c.handle;
-        BOOST_TEST(s->available_permits() == 3u);
+        BOOST_TEST(s->available_permits() == 3u, "à la fin, les 3 autorisations sont de retour");
     }(&s, &journal));
 }
 
@@ -257,7 +258,7 @@ BOOST_AUTO_TEST_CASE(try_acquire_ne_double_pas_la_file) {
         b.relacher();
         co_await a.handle;
         co_await b.handle;
-        BOOST_TEST(s->available_permits() == 2u);
+        BOOST_TEST(s->available_permits() == 2u, "à la fin, les 2 autorisations sont de retour");
     }(&s, &journal));
 }
 
@@ -284,7 +285,7 @@ BOOST_AUTO_TEST_CASE(attente_annulee_en_file_rend_ce_qu_elle_avait_recu) {
                    "et la tâche 2 qui attendait derrière elle doit être servie ; servis : "
                        << liste(j->servis));
         auto fin_b = co_await b.handle;
-        BOOST_TEST((!fin_b && fin_b.error().is_cancelled()));
+        BOOST_TEST((!fin_b && fin_b.error().is_cancelled()), "la tâche 1 devait être annulée");
 
         a.relacher();
         c.relacher();
@@ -368,7 +369,7 @@ BOOST_AUTO_TEST_CASE(permis_deplace_rendu_une_seule_fois) {
             SemaphorePermit q(std::move(p));
             BOOST_TEST(q.num_permits() == 2u, "le permis déplacé emporte les 2 autorisations");
             BOOST_TEST(p.num_permits() == 0u, "le permis d'origine, vidé, ne tient plus rien");
-            BOOST_TEST(s->available_permits() == 1u);
+            BOOST_TEST(s->available_permits() == 1u, "2 prises sur 3 : 1 disponible");
         }
         BOOST_TEST(s->available_permits() == 3u,
                    "un permis déplacé puis détruit rend ses autorisations UNE fois : 3 "

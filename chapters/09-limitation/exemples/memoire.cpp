@@ -21,10 +21,11 @@
 /// d'allocation garde ses blocs, une deuxième mesure dans le même processus recyclerait la
 /// mémoire de la première.
 ///
-/// Usage : `ch09_memoire [--court] [--taches N] [--charge OCTETS]`
+/// Usage : `ch09_memoire [--court] [--taches N] [--charge OCTETS] [--svg FICHIER]`
 ///   --court          2 000 travaux (la visite guidée) ; le dit en première ligne
 ///   --taches N       nombre de travaux (défaut 10 000)
 ///   --charge OCTETS  une seule taille de charge au lieu de 0 puis 4 096
+///   --svg FICHIER    où écrire le graphique (défaut : memoire.svg dans le dossier courant)
 #include <rt/rt.hpp>
 
 #include <sys/wait.h>
@@ -197,7 +198,14 @@ std::string mio(long long octets) {
     return texte;
 }
 
-void tableau(Parametres p) {
+/// Une ligne mesurée, gardée pour le graphique.
+struct Resultat {
+    std::size_t charge;
+    int version; ///< 0, 1, 2
+    Mesure mesure;
+};
+
+void tableau(Parametres p, std::vector<Resultat>& resultats) {
     std::printf("\n%zu travaux, au plus %zu au travail, charge de %zu octets par tâche\n", p.taches,
                 LIMITE, p.charge);
     std::printf("%-40s %10s %8s %14s %16s %14s %8s\n", "version", "vivantes", "travail", "trames",
@@ -211,8 +219,10 @@ void tableau(Parametres p) {
         {"2. acquire_owned avant spawn", version_avant_spawn},
         {"3. avant spawn, sans garder les handles", version_sans_handles},
     };
-    for (const Ligne& l : lignes) {
+    for (int v = 0; v < 3; ++v) {
+        const Ligne& l = lignes[v];
         const Mesure m = mesurer(l.version, p);
+        resultats.push_back({p.charge, v, m});
         if (!m.ok) {
             std::printf("%-40s mesure impossible\n", l.nom);
             continue;
@@ -225,11 +235,69 @@ void tableau(Parametres p) {
     }
 }
 
+/// Le graphique : la mémoire résidente ajoutée, une barre par version et par charge (SVG écrit
+/// à la main, sans dépendance).
+void ecrire_svg(const std::string& chemin, const std::vector<Resultat>& resultats,
+                std::size_t taches) {
+    const char* noms[] = {"article : acquire dans la tâche", "acquire_owned avant spawn",
+                          "avant spawn, sans garder les handles"};
+    const char* couleurs[] = {"#c0392b", "#e67e22", "#27ae60"};
+    double max = 1;
+    for (const Resultat& r : resultats) {
+        max = std::max(max, static_cast<double>(r.mesure.rss_pic - r.mesure.rss_depart));
+    }
+    const int gauche = 290, largeur_barres = 330, ligne = 24, largeur = 900;
+    int y = 60;
+    std::string corps;
+    std::size_t charge_courante = static_cast<std::size_t>(-1);
+    for (const Resultat& r : resultats) {
+        if (r.charge != charge_courante) {
+            charge_courante = r.charge;
+            y += 14;
+            corps += "<text x=\"10\" y=\"" + std::to_string(y) +
+                     "\" font-weight=\"bold\">charge de " + std::to_string(r.charge) +
+                     " octets par tâche</text>\n";
+            y += 10;
+        }
+        const long long ajoutee = r.mesure.rss_pic - r.mesure.rss_depart;
+        const int l =
+            std::max(1, static_cast<int>(largeur_barres * static_cast<double>(ajoutee) / max));
+        corps +=
+            "<text x=\"20\" y=\"" + std::to_string(y + 16) + "\">" + noms[r.version] + "</text>\n";
+        corps += "<rect x=\"" + std::to_string(gauche) + "\" y=\"" + std::to_string(y + 3) +
+                 "\" width=\"" + std::to_string(l) + "\" height=\"18\" fill=\"" +
+                 couleurs[r.version] + "\"/>\n";
+        corps += "<text x=\"" + std::to_string(gauche + l + 8) + "\" y=\"" +
+                 std::to_string(y + 16) + "\">" + mio(ajoutee) + " · " +
+                 std::to_string(r.mesure.max_vivantes) + " tâches vivantes</text>\n";
+        y += ligne;
+    }
+    std::ofstream f(chemin);
+    f << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << largeur << "\" height=\"" << y + 30
+      << "\" font-family=\"sans-serif\" font-size=\"13\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<text x=\"10\" y=\"24\" font-size=\"16\" font-weight=\"bold\">Mémoire résidente "
+         "ajoutée (pic) : "
+      << taches << " travaux, au plus " << LIMITE << " au travail</text>\n"
+      << "<text x=\"10\" y=\"44\" fill=\"#555\">même travail, même durée : seule change la "
+         "mémoire des tâches qui attendent</text>\n"
+      << corps << "<text x=\"10\" y=\"" << y + 20
+      << "\" fill=\"#555\" font-size=\"11\">ch09_memoire : un processus neuf par mesure, "
+         "/proc/self/statm relevé après chaque spawn</text>\n"
+      << "</svg>\n";
+    if (!f) {
+        std::fprintf(stderr, "impossible d'écrire %s\n", chemin.c_str());
+        return;
+    }
+    std::printf("\nGraphique écrit dans %s\n", chemin.c_str());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     Parametres p;
     std::vector<std::size_t> charges{0, 4096};
+    std::string chemin_svg = "memoire.svg";
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--court") {
@@ -237,10 +305,14 @@ int main(int argc, char** argv) {
             std::printf("(version courte : 2 000 travaux ; sans --court : 10 000)\n");
         } else if (arg == "--taches" && i + 1 < argc) {
             p.taches = std::strtoul(argv[++i], nullptr, 10);
+        } else if (arg == "--svg" && i + 1 < argc) {
+            chemin_svg = argv[++i];
         } else if (arg == "--charge" && i + 1 < argc) {
             charges = {static_cast<std::size_t>(std::strtoul(argv[++i], nullptr, 10))};
         } else {
-            std::fprintf(stderr, "usage : %s [--court] [--taches N] [--charge OCTETS]\n", argv[0]);
+            std::fprintf(stderr,
+                         "usage : %s [--court] [--taches N] [--charge OCTETS] [--svg FICHIER]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -250,9 +322,11 @@ int main(int argc, char** argv) {
                 "par morceau)\n"
                 "RSS      : pic de mémoire résidente ajoutée (/proc/self/statm, relevée après "
                 "chaque spawn),\n           un processus neuf par mesure\n");
+    std::vector<Resultat> resultats;
     for (std::size_t charge : charges) {
         p.charge = charge;
-        tableau(p);
+        tableau(p, resultats);
     }
+    ecrire_svg(chemin_svg, resultats, p.taches);
     return 0;
 }
