@@ -9,9 +9,12 @@
 //!   tokio_bench calcul <workers> <tâches> <tours> <échauffements> <mesures>
 //!                                                     → « ECHANTILLONS ns ... » puis « SOMME s »
 //!   tokio_bench http <workers>                        → « PORT n », puis sert jusqu'au kill
+//!   tokio_bench synchro <nom> <current|multi> <workers> <échauffements> <mesures>
+//!                                                     → « ECHANTILLONS ns ... » (ns/itération)
 
 mod http;
 mod ordonnanceur;
+mod synchro;
 
 use std::time::{Duration, Instant};
 
@@ -100,11 +103,17 @@ fn main() {
             ordonnanceur::calcul(arg(2) as usize, arg(3), arg(4), arg(5), arg(6));
         }
         Some("http") => http::serveur(arg(2) as usize),
+        Some("synchro") => {
+            let nom = args.get(2).map(String::as_str).unwrap_or("");
+            let saveur = args.get(3).map(String::as_str).unwrap_or("current");
+            synchro::synchro(nom, saveur, arg(4) as usize, arg(5), arg(6));
+        }
         _ => {
             eprintln!(
                 "usage : tokio_bench spawn <n> <échauffements> <mesures> | dormeurs <n> <ms> \
                  | ordonnanceur <nom> <workers> <échauffements> <mesures> \
-                 | calcul <workers> <tâches> <tours> <échauffements> <mesures> | http <workers>"
+                 | calcul <workers> <tâches> <tours> <échauffements> <mesures> | http <workers> \
+                 | synchro <nom> <current|multi> <workers> <échauffements> <mesures>"
             );
             std::process::exit(2);
         }
