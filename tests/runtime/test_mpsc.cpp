@@ -208,6 +208,32 @@ BOOST_AUTO_TEST_CASE(envoi_abandonne_ne_laisse_rien) {
     }());
 }
 
+BOOST_AUTO_TEST_CASE(envoi_servi_puis_abandonne_n_arrive_pas) {
+    // Régression (trouvée par stress_synchro sous TSan) : un émetteur en attente est servi
+    // (une place se libère) et, avant qu'il ne reprenne, son attente est abandonnée (l'autre
+    // branche de son select gagne). L'appelant voit « pas envoyé » : le récepteur ne doit donc
+    // rien recevoir. Quand le message était déposé pour l'émetteur dès la place libérée, il
+    // arrivait quand même.
+    support::ChienDeGarde garde(20s, "l'émetteur abandonné bloque le canal");
+    un_seul_thread().block_on([]() -> rt::Task<void> {
+        auto [tx, rx] = mpsc::channel<int>(1);
+        (co_await tx.send(1)).value(); // plein
+        auto [stop_tx, stop_rx] = rt::sync::oneshot::channel<int>();
+        auto emetteur =
+            rt::spawn([&tx = tx, stop = std::move(stop_rx)]() mutable -> rt::Task<bool> {
+                // La branche d'arrêt d'abord : si les deux sont prêtes, elle gagne.
+                auto r = co_await rt::select(stop, tx.send(2));
+                co_return r.index() == 1;
+            });
+        co_await rt::task::yield_now();         // l'émetteur attend une place
+        BOOST_TEST(*(co_await rx.recv()) == 1); // une place, gardée pour l'émetteur...
+        (void)stop_tx.send(0);                  // ... dont l'autre branche est prête aussi
+        BOOST_TEST(!(co_await emetteur).value(), "la branche d'arrêt a gagné");
+        BOOST_TEST(rx.try_recv().error().is_empty(), "l'envoi abandonné est arrivé quand même");
+        BOOST_TEST(tx.capacity() == 1u, "la place gardée a été rendue");
+    }());
+}
+
 BOOST_AUTO_TEST_CASE(reception_abandonnee_ne_perd_pas_de_message) {
     rt::block_on([]() -> rt::Task<void> {
         auto [tx, rx] = mpsc::channel<int>(4);

@@ -19,12 +19,10 @@
 
 namespace rt::detail::mpsc {
 
-/// \brief Un émetteur en attente de place : il porte son message (`send`), ou ne demande
-/// qu'une place (`reserve`).
-template <class T>
+/// \brief Un émetteur en attente de place (`send` ou `reserve`).
 struct SendWaiter : WaitNode {
-    std::optional<T>* message = nullptr; ///< le message à déposer (nul pour `reserve`)
-    bool closed = false;                 ///< réveillé parce que le récepteur est parti
+    bool closed =
+        false; ///< réveillé parce que le récepteur est parti (sinon : une place lui est réservée)
 };
 
 /// \brief Le canal : un verrou, et sous lui tout l'état.
@@ -36,10 +34,13 @@ struct SendWaiter : WaitNode {
 /// jamais de réveil : ceux-ci sont exécutés verrou relâché (`WakeList`).
 ///
 /// Capacité bornée (`channel(n)`) : `queue.size() + reserved <= capacity`. Les places
-/// réservées (`reserve`) comptent comme des messages. Quand la file est pleine, les émetteurs
-/// attendent **dans l'ordre d'arrivée** ; chaque message reçu libère une place, donnée au
-/// premier d'entre eux (son message passe directement dans la file). Sans borne
-/// (`unbounded_channel`), la capacité est infinie et personne n'attend jamais.
+/// réservées comptent comme des messages. Quand la file est pleine, les émetteurs attendent
+/// **dans l'ordre d'arrivée** ; chaque message reçu libère une place, **réservée** au premier
+/// d'entre eux, qui est réveillé et y dépose son message à sa reprise. Pourquoi pas déposer
+/// le message pour lui, tout de suite ? Parce qu'entre le réveil et la reprise, son attente
+/// peut être abandonnée (un `timeout` dont le délai expire au même moment) : l'appelant
+/// croirait l'envoi raté alors que le récepteur l'aurait reçu. Une place réservée, elle, se
+/// rend. Sans borne (`unbounded_channel`), la capacité est infinie et personne n'attend jamais.
 template <class T>
 class Chan final : public RefCounted {
 public:
@@ -75,18 +76,12 @@ public:
         return std::move(receiver);
     }
 
-    /// \brief Donne les places libres aux émetteurs en attente, dans l'ordre : le message
-    /// d'un `send` entre dans la file, un `reserve` reçoit sa place. Leurs réveils vont dans
-    /// `wakes`.
+    /// \brief Réserve les places libres aux émetteurs en attente, dans l'ordre ; leurs
+    /// réveils vont dans `wakes`.
     void fill_from_waiters_locked(WakeList& wakes) {
         while (!send_waiters.empty() && queue.size() + reserved < capacity) {
-            auto* waiter = static_cast<SendWaiter<T>*>(send_waiters.pop_front());
-            if (waiter->message != nullptr) {
-                queue.push_back(std::move(**waiter->message));
-                waiter->message->reset();
-            } else {
-                ++reserved;
-            }
+            WaitNode* waiter = send_waiters.pop_front();
+            ++reserved;
             wakes.push(std::move(waiter->waker));
         }
     }
@@ -96,7 +91,7 @@ public:
     void close_receiver_locked(WakeList& wakes) {
         rx_closed = true;
         while (WaitNode* node = send_waiters.pop_front()) {
-            static_cast<SendWaiter<T>*>(node)->closed = true;
+            static_cast<SendWaiter*>(node)->closed = true;
             wakes.push(std::move(node->waker));
         }
     }

@@ -204,13 +204,20 @@ public:
         Send(const Send&) = delete;
         Send& operator=(const Send&) = delete;
         Send& operator=(Send&&) = delete;
-        /// \brief Abandonné en file : on en sort, le message est détruit avec nous.
+        /// \brief Abandonné avant d'avoir envoyé (en file, ou réveillé avec une place gardée
+        /// mais pas encore repris) : on sort de la file, ou l'on rend la place au suivant ; le
+        /// message est détruit avec nous, il n'a jamais été envoyé.
         ~Send() {
-            if (stage_ == Stage::Queued) {
-                std::lock_guard lock(chan_.lock);
-                if (node_.linked) {
-                    chan_.send_waiters.remove(node_);
-                }
+            if (stage_ != Stage::Queued && stage_ != Stage::Yielding) {
+                return;
+            }
+            detail::WakeList wakes; // après le verrou : réveils verrou relâché
+            std::lock_guard lock(chan_.lock);
+            if (stage_ == Stage::Queued && node_.linked) {
+                chan_.send_waiters.remove(node_);
+            } else if (!node_.closed) {
+                --chan_.reserved; // la place gardée pour nous
+                chan_.fill_from_waiters_locked(wakes);
             }
         }
         /// \brief Tout se décide sous le verrou, dans `await_suspend`.
@@ -225,7 +232,6 @@ public:
                     return false;
                 }
                 if (!chan_.has_room_locked()) {
-                    node_.message = &message_;
                     node_.closed = false;
                     node_.waker =
                         rt::detail::require_current_task("mpsc::Sender::send").suspend_at(caller);
@@ -233,23 +239,31 @@ public:
                     stage_ = Stage::Queued;
                     return true;
                 }
+                if (!rt::detail::coop::poll_proceed()) {
+                    // Un envoi prêt consomme du budget. Épuisé : on cède la main **avant**
+                    // d'envoyer, en gardant la place (comme un `reserve`). Le message ne part
+                    // qu'à la reprise : abandonné entre-temps (select, timeout), l'envoi n'a
+                    // pas eu lieu, comme le dit l'appelant. L'envoyer d'abord puis céder, ce
+                    // serait un envoi « abandonné » que le récepteur reçoit quand même.
+                    ++chan_.reserved;
+                    stage_ = Stage::Yielding;
+                    rt::detail::coop::yield_for_budget(caller);
+                    return true;
+                }
                 receiver = chan_.push_locked(std::move(*message_));
                 message_.reset();
                 stage_ = Stage::Sent;
             }
             receiver.wake();
-            // Un envoi prêt : il consomme du budget ; épuisé, on cède la main (le message est
-            // déjà parti).
-            if (!rt::detail::coop::poll_proceed()) {
-                rt::detail::coop::yield_for_budget(caller);
-                return true;
-            }
             return false;
         }
         /// \brief Succès, ou `SendError` avec le message si le récepteur est parti.
         Result<void, SendError<T>> await_resume() {
-            // Après un réveil en file : `node_.closed` et le message ont été écrits sous le
-            // verrou avant le réveil, que la reprise de la tâche nous fait voir.
+            // Réveillé en file : `node_.closed` a été écrit sous le verrou avant le réveil, que
+            // la reprise de la tâche nous fait voir. Sinon une place nous est gardée.
+            if (stage_ == Stage::Yielding || (stage_ == Stage::Queued && !node_.closed)) {
+                send_in_reserved_slot();
+            }
             const bool closed =
                 stage_ == Stage::Closed || (stage_ == Stage::Queued && node_.closed);
             stage_ = Stage::Done;
@@ -263,11 +277,29 @@ public:
         friend class Sender;
         Send(detail::Chan<T>& chan, T message) : chan_(chan), message_(std::move(message)) {}
 
-        enum class Stage { Start, Sent, Queued, Closed, Done };
+        /// Après avoir cédé la main : le message entre dans la place gardée (ou revient à
+        /// l'appelant si le récepteur est parti entre-temps).
+        void send_in_reserved_slot() {
+            detail::Waker receiver;
+            {
+                std::lock_guard lock(chan_.lock);
+                --chan_.reserved;
+                if (chan_.rx_closed) {
+                    stage_ = Stage::Closed;
+                    return;
+                }
+                receiver = chan_.push_locked(std::move(*message_));
+                message_.reset();
+                stage_ = Stage::Sent;
+            }
+            receiver.wake();
+        }
+
+        enum class Stage { Start, Yielding, Sent, Queued, Closed, Done };
         detail::Chan<T>& chan_;
         std::optional<T> message_; ///< vidé quand le message entre dans la file
         Stage stage_ = Stage::Start;
-        rt::detail::mpsc::SendWaiter<T> node_;
+        rt::detail::mpsc::SendWaiter node_;
     };
 
     /// \brief L'attente d'une place à réserver (`reserve`).
@@ -305,7 +337,6 @@ public:
                 stage_ = Stage::Got;
                 return false;
             }
-            node_.message = nullptr;
             node_.closed = false;
             node_.waker =
                 rt::detail::require_current_task("mpsc::Sender::reserve").suspend_at(caller);
@@ -332,7 +363,7 @@ public:
         enum class Stage { Start, Got, Queued, Closed, Done };
         const Sender& sender_;
         Stage stage_ = Stage::Start;
-        rt::detail::mpsc::SendWaiter<T> node_;
+        rt::detail::mpsc::SendWaiter node_;
     };
 
     /// \brief Attend une place, puis envoie : `co_await tx.send(v)`. Le message est rendu
