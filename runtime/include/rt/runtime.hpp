@@ -237,7 +237,7 @@ public:
         return *this;
     }
     /// \brief Enregistre une trace des tâches dans `path` (format « Chrome trace event »,
-    /// voir `./cours trace`), comme la variable d'environnement `RT_TRACE`. Une seule trace
+    /// voir « ./cours trace »), comme la variable d'environnement `RT_TRACE`. Une seule trace
     /// par processus : le premier chemin demandé sert pour tous les runtimes.
     Builder& trace(std::string path) {
         trace_path_ = std::move(path);

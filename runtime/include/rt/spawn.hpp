@@ -57,7 +57,7 @@ JoinHandle<T> spawn(Task<T> task) {
     return detail::spawn_on(detail::require_current_scheduler("rt::spawn"), std::move(task));
 }
 
-/// \brief Comme `rt::spawn`, avec un nom pour les traces (`RT_TRACE`, `./cours trace`) : la
+/// \brief Comme `rt::spawn`, avec un nom pour les traces (variable RT_TRACE, frise de « ./cours trace ») : la
 /// tâche apparaît sous ce nom dans la frise au lieu de « tâche N » (le
 /// `tokio::task::Builder::name` de tokio). Sans trace, le nom est ignoré.
 template <class F>
