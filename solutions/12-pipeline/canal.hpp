@@ -6,13 +6,15 @@
 // mpsc.hpp et rt/detail/mpsc_chan.hpp). Elle garde le cœur :
 //   - un anneau de capacité fixe (la file des messages) ;
 //   - des émetteurs qui ATTENDENT quand l'anneau est plein (la contre-pression), dans
-//     l'ordre d'arrivée, leur message avec eux ; chaque place libérée par le récepteur est
-//     donnée au premier d'entre eux, dont le message passe directement dans l'anneau ;
+//     l'ordre d'arrivée ; chaque place libérée par le récepteur est RÉSERVÉE au premier
+//     d'entre eux, qui est réveillé et y dépose son message à sa reprise (personne ne peut
+//     la lui prendre entre-temps) ;
 //   - un seul récepteur, qui attend quand l'anneau est vide ;
 //   - la fermeture : quand le dernier Sender est détruit, recv() rend ce qui reste, puis
 //     std::nullopt ; quand le Receiver est détruit, tout envoi échoue et rend son message ;
-//   - l'annulation : un envoi abandonné en attente quitte la file ; une réception abandonnée
-//     ne perd rien (le message n'est pris de l'anneau qu'à la reprise).
+//   - l'annulation : un envoi abandonné quitte la file, ou rend la place qui lui était
+//     réservée, et son message n'est jamais reçu ; une réception abandonnée ne perd rien (le
+//     message n'est pris de l'anneau qu'à la reprise).
 //
 // Ce qu'elle laisse de côté (le runtime, lui, l'a) :
 //   - reserve() et Permit (réserver une place avant de préparer le message) ;
@@ -95,10 +97,9 @@ private:
 
 /// Un émetteur qui attend une place : un maillon de la file `waiting_senders`, logé dans
 /// l'awaiter de son `send` (donc dans la trame de la coroutine suspendue).
-template <class T>
 struct WaitingSender : rt::detail::WaitNode {
-    std::optional<T>* message = nullptr; ///< le message qui attend avec lui
-    bool closed = false;                 ///< réveillé parce que le récepteur est parti
+    /// Réveillé parce que le récepteur est parti (sinon : une place lui est réservée).
+    bool closed = false;
 };
 
 /// L'état partagé : un verrou, et sous lui tout le reste. (Fourni, sauf serve_waiters_locked.)
@@ -107,25 +108,33 @@ struct State {
     explicit State(std::size_t capacity) : queue(capacity) {}
 
     std::mutex lock;
-    Ring<T> queue;              ///< les messages
+    Ring<T> queue;            ///< les messages
+    std::size_t reserved = 0; ///< places réservées à des émetteurs réveillés, pas encore repris
     std::size_t senders = 1;    ///< Sender vivants
     bool receiver_alive = true; ///< faux quand le Receiver est détruit
     rt::detail::WaitList
         waiting_senders;        ///< les émetteurs en attente, du plus ancien au plus récent
     rt::detail::Waker receiver; ///< le réveil du récepteur, s'il attend un message
 
-    /// Donne les places libres aux émetteurs en attente, dans l'ordre : le message de chacun
-    /// passe directement dans l'anneau, et son réveil va dans `wakes` (exécuté plus tard,
-    /// verrou rendu). Appelé sous le verrou, après chaque message retiré.
+    /// Vrai s'il reste une place pour un nouvel envoi, sans doubler personne.
+    [[nodiscard]] bool has_room_locked() const noexcept {
+        return waiting_senders.empty() && queue.size() + reserved < queue.capacity();
+    }
+
+    /// Réserve les places libres aux émetteurs en attente, dans l'ordre d'arrivée ; leurs
+    /// réveils vont dans `wakes` (exécutés plus tard, verrou rendu). Appelé sous le verrou,
+    /// chaque fois qu'une place se libère.
     void serve_waiters_locked(rt::detail::WakeList& wakes) {
-        while (!waiting_senders.empty() && !queue.full()) {
-            // pop_front : le PREMIER arrivé (FIFO). Le maillon quitte la liste (linked = false) :
-            // son awaiter n'aura plus rien à retirer.
-            auto* waiter = static_cast<WaitingSender<T>*>(waiting_senders.pop_front());
-            // Le message entre dans l'anneau AVANT le réveil : l'émetteur réveillé n'a plus
-            // rien à faire, et personne ne peut prendre sa place entre-temps.
-            queue.push_back(std::move(**waiter->message));
-            waiter->message->reset();
+        while (!waiting_senders.empty() && queue.size() + reserved < queue.capacity()) {
+            // pop_front : le PREMIER arrivé (FIFO). Le maillon quitte la liste (linked = false).
+            rt::detail::WaitNode* waiter = waiting_senders.pop_front();
+            // La place est GARDÉE pour lui : un envoi qui arrive entre son réveil et sa
+            // reprise ne peut pas la prendre (has_room_locked compte les places réservées).
+            // Pourquoi ne pas déposer son message tout de suite ? Entre le réveil et la
+            // reprise, son attente peut encore être abandonnée (select, timeout) : l'appelant
+            // croirait l'envoi raté alors que le récepteur le recevrait. Une place réservée,
+            // elle, se rend (~Send).
+            ++reserved;
             wakes.push(std::move(waiter->waker));
         }
     }
@@ -172,14 +181,21 @@ public:
         Send& operator=(const Send&) = delete;
         Send& operator=(Send&&) = delete;
 
-        /// Abandonné pendant l'attente (abort, select, timeout) : on quitte la file, sinon
-        /// elle garderait un maillon qui pointe dans une trame détruite.
+        /// Abandonné avant d'avoir envoyé (abort, select, timeout) : s'il est encore en file,
+        /// on l'en retire (sinon elle garderait un maillon qui pointe dans une trame
+        /// détruite) ; s'il a été réveillé avec une place réservée, on la rend au suivant.
+        /// Dans les deux cas le message est détruit avec nous : il n'a jamais été envoyé.
         ~Send() {
-            if (queued_) {
-                std::lock_guard lock(state_.lock);
-                if (node_.linked) { // encore en file (pas servi, pas réveillé par la fermeture)
-                    state_.waiting_senders.remove(node_);
-                }
+            if (stage_ != Stage::Queued) {
+                return; // jamais en file, ou déjà repris (await_resume est passé)
+            }
+            rt::detail::WakeList wakes; // déclarée AVANT le verrou : réveils verrou rendu
+            std::lock_guard lock(state_.lock);
+            if (node_.linked) {
+                state_.waiting_senders.remove(node_);
+            } else if (!node_.closed) {
+                --state_.reserved; // la place qu'on nous gardait
+                state_.serve_waiters_locked(wakes);
             }
         }
 
@@ -191,22 +207,22 @@ public:
             {
                 std::lock_guard lock(state_.lock);
                 if (!state_.receiver_alive) {
-                    closed_ = true; // personne ne lira : le message sera rendu
+                    stage_ = Stage::Closed; // personne ne lira : le message sera rendu
                     return false;
                 }
                 // De la place, ET personne en file : sinon on doublerait les émetteurs qui
                 // attendent déjà (injuste, et l'ordre des messages changerait).
-                if (state_.queue.full() || !state_.waiting_senders.empty()) {
-                    node_.message = &message_;
+                if (!state_.has_room_locked()) {
                     node_.closed = false;
                     node_.waker = rt::detail::require_current_task("construire::Sender::send")
                                       .suspend_at(caller);
                     state_.waiting_senders.push_back(node_); // en QUEUE de file : FIFO
-                    queued_ = true;
+                    stage_ = Stage::Queued;
                     return true;
                 }
                 state_.queue.push_back(std::move(*message_));
                 message_.reset();
+                stage_ = Stage::Sent;
                 receiver = std::move(state_.receiver); // s'il attendait, il a de quoi lire
             }
             receiver.wake(); // hors du verrou
@@ -216,8 +232,15 @@ public:
         /// Succès, ou SendError avec le message si le récepteur est parti.
         rt::Result<void, SendError<T>> await_resume() {
             // Réveillé en file : node_.closed a été écrit sous le verrou avant le réveil, que
-            // la reprise de la tâche nous fait voir.
-            if (closed_ || (queued_ && node_.closed)) {
+            // la reprise de la tâche nous fait voir. Sinon, une place nous est réservée.
+            if (stage_ == Stage::Queued && !node_.closed) {
+                send_in_reserved_slot();
+            } else if (stage_ == Stage::Queued) {
+                stage_ = Stage::Closed;
+            }
+            const bool closed = stage_ == Stage::Closed;
+            stage_ = Stage::Done;
+            if (closed) {
                 return SendError<T>(std::move(*message_));
             }
             return {};
@@ -227,11 +250,31 @@ public:
         friend class Sender;
         Send(detail::State<T>& state, T message) : state_(state), message_(std::move(message)) {}
 
+        /// À la reprise : dépose le message dans la place réservée (ou, si le récepteur est
+        /// parti entre-temps, rend la place et garde le message pour l'erreur).
+        void send_in_reserved_slot() {
+            rt::detail::Waker receiver;
+            {
+                std::lock_guard lock(state_.lock);
+                --state_.reserved;
+                if (!state_.receiver_alive) {
+                    stage_ = Stage::Closed;
+                    return;
+                }
+                state_.queue.push_back(std::move(*message_));
+                message_.reset();
+                stage_ = Stage::Sent;
+                receiver = std::move(state_.receiver);
+            }
+            receiver.wake(); // hors du verrou
+        }
+
+        /// Où en est l'envoi : Queued tant qu'il est en file, ou réveillé sans avoir repris.
+        enum class Stage { Start, Sent, Queued, Closed, Done };
         detail::State<T>& state_;
         std::optional<T> message_; ///< vidé quand le message entre dans l'anneau
-        bool queued_ = false;      ///< est passé par la file d'attente
-        bool closed_ = false;      ///< le récepteur était déjà parti
-        detail::WaitingSender<T> node_;
+        Stage stage_ = Stage::Start;
+        detail::WaitingSender node_;
     };
 
     /// Attend une place, puis envoie. Le message est rendu dans l'erreur si le récepteur est
@@ -273,7 +316,7 @@ public:
             std::lock_guard lock(state_->lock);
             state_->receiver_alive = false;
             while (rt::detail::WaitNode* node = state_->waiting_senders.pop_front()) {
-                static_cast<detail::WaitingSender<T>*>(node)->closed = true;
+                static_cast<detail::WaitingSender*>(node)->closed = true;
                 wakes.push(std::move(node->waker));
             }
             while (!state_->queue.empty()) {

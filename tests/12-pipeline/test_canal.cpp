@@ -235,8 +235,8 @@ BOOST_AUTO_TEST_CASE(un_nouvel_emetteur_ne_double_pas_ceux_qui_attendent) {
     BOOST_TEST((recus == std::vector<int>{0, 1, 2}),
                "A attendait une place ; D est arrivé pendant que la place se libérait : reçu "
                    << texte(recus)
-                   << ", attendu [0 1 2]. La place libérée revient au PREMIER émetteur en "
-                      "attente, et son message passe directement dans la file ; un envoi qui "
+                   << ", attendu [0 1 2]. La place libérée est RÉSERVÉE au premier émetteur en "
+                      "attente (personne ne peut la prendre avant qu'il reprenne) ; un envoi qui "
                       "arrive quand d'autres attendent se met en file derrière eux, même s'il "
                       "reste une place.");
 }
@@ -272,8 +272,8 @@ BOOST_AUTO_TEST_CASE(plusieurs_producteurs_rien_perdu_ni_desordonne) {
     }());
     BOOST_TEST(recus.size() == std::size_t{PRODUCTEURS * PAR_PRODUCTEUR},
                "reçu " << recus.size() << " messages au lieu de " << PRODUCTEURS * PAR_PRODUCTEUR
-                       << " : des messages sont perdus (un émetteur réveillé dont le message "
-                          "n'entre pas dans la file ?) ou dupliqués");
+                       << " : des messages sont perdus (un émetteur réveillé qui ne dépose pas "
+                          "son message dans la place réservée ?) ou dupliqués");
     std::vector<int> prochain(PRODUCTEURS, 0);
     bool ordre = true;
     for (int m : recus) {
@@ -438,6 +438,52 @@ BOOST_AUTO_TEST_CASE(envoi_abandonne_quitte_la_file) {
                    << texte(recus)
                    << ", attendu [0 2]. Le message d'un envoi abandonné ne doit jamais arriver, "
                       "et l'émetteur suivant doit être servi.");
+}
+
+BOOST_AUTO_TEST_CASE(envoi_reveille_puis_abandonne_rend_sa_place) {
+    support::ChienDeGarde garde(5s, "un envoi réveillé (une place lui était réservée) puis "
+                                    "abandonné avant de reprendre n'a pas rendu sa place : "
+                                    "l'émetteur suivant attend toujours. Le destructeur de Send "
+                                    "doit rendre la place réservée et la donner au suivant.");
+    struct Vu {
+        int gagnant_a = -1; // 0 : chez A, le feu a gagné et l'envoi a été abandonné
+        std::vector<int> recus;
+    };
+    auto vu = sur_un_thread([]() -> rt::Task<Vu> {
+        Vu vu;
+        auto [tx, rx] = channel<int>(1);
+        (void)co_await tx.send(0); // plein
+        auto [feu_tx, feu_rx] = rt::sync::oneshot::channel<int>();
+        auto a = rt::spawn([tx, feu = std::move(feu_rx)]() mutable -> rt::Task<int> {
+            // Deux branches : le feu (0) et l'envoi (1). Quand les deux sont prêtes, la
+            // première gagne : l'envoi est abandonné après avoir été réveillé.
+            auto r = co_await rt::select(std::move(feu), tx.send(1));
+            co_return static_cast<int>(r.index());
+        });
+        co_await ceder(2); // A attend une place
+        auto b = rt::spawn(envoyer(tx, 2, std::make_shared<int>(0)));
+        co_await ceder(2);           // B attend derrière A
+        auto m = co_await rx.recv(); // libère une place : elle revient à A, réveillé...
+        vu.recus.push_back(m ? *m : -1);
+        (void)feu_tx.send(1); // ... mais son feu aussi : A abandonne son envoi en reprenant
+        auto ra = co_await a;
+        vu.gagnant_a = ra ? *ra : -2;
+        auto m2 = co_await rx.recv(); // la place rendue est allée à B
+        vu.recus.push_back(m2 ? *m2 : -1);
+        (void)co_await b;
+        co_return vu;
+    });
+    BOOST_TEST_REQUIRE(vu.gagnant_a == 0, "le scénario n'a pas eu lieu : chez A, le feu aurait "
+                                          "dû gagner le select (gagnant : "
+                                              << vu.gagnant_a << ")");
+    BOOST_TEST((vu.recus == std::vector<int>{0, 2}),
+               "A (message 1) a été réveillé puis a abandonné son envoi (son select a choisi "
+               "l'autre branche) ; B (message 2) attendait derrière : reçu "
+                   << texte(vu.recus)
+                   << ", attendu [0 2]. Un envoi que l'appelant croit abandonné ne doit pas être "
+                      "reçu : réveillez l'émetteur avec une place RÉSERVÉE, où il dépose son "
+                      "message à sa reprise (await_resume), et que son destructeur rend s'il ne "
+                      "reprend pas.");
 }
 
 BOOST_AUTO_TEST_CASE(reception_abandonnee_ne_perd_rien) {

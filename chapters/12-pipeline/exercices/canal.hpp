@@ -1,19 +1,21 @@
 // Chapitre 12 — exercice « construire » : un canal mpsc borné, avec contre-pression.
 //
-// À compléter : les TODO 1 à 6. Le reste (l'anneau, l'état, les types) est fourni.
-// Vérifiez-vous avec « ./cours verifier 12 » ; indices : « ./cours indice 12 ».
+// À compléter : les TODO 1 à 7. Le reste (l'anneau, l'état, les types, les constructeurs)
+// est fourni. Vérifiez-vous avec « ./cours verifier 12 » ; indices : « ./cours indice 12 ».
 //
 // Une version autonome et simplifiée de rt::sync::mpsc::channel (runtime/include/rt/sync/
 // mpsc.hpp et rt/detail/mpsc_chan.hpp). Elle garde le cœur :
 //   - un anneau de capacité fixe (la file des messages) ;
 //   - des émetteurs qui ATTENDENT quand l'anneau est plein (la contre-pression), dans
-//     l'ordre d'arrivée, leur message avec eux ; chaque place libérée par le récepteur est
-//     donnée au premier d'entre eux, dont le message passe directement dans l'anneau ;
+//     l'ordre d'arrivée ; chaque place libérée par le récepteur est RÉSERVÉE au premier
+//     d'entre eux, qui est réveillé et y dépose son message à sa reprise (personne ne peut
+//     la lui prendre entre-temps) ;
 //   - un seul récepteur, qui attend quand l'anneau est vide ;
 //   - la fermeture : quand le dernier Sender est détruit, recv() rend ce qui reste, puis
 //     std::nullopt ; quand le Receiver est détruit, tout envoi échoue et rend son message ;
-//   - l'annulation : un envoi abandonné en attente quitte la file ; une réception abandonnée
-//     ne perd rien (le message n'est pris de l'anneau qu'à la reprise).
+//   - l'annulation : un envoi abandonné quitte la file, ou rend la place qui lui était
+//     réservée, et son message n'est jamais reçu ; une réception abandonnée ne perd rien (le
+//     message n'est pris de l'anneau qu'à la reprise).
 //
 // Ce qu'elle laisse de côté (le runtime, lui, l'a) :
 //   - reserve() et Permit (réserver une place avant de préparer le message) ;
@@ -96,10 +98,9 @@ private:
 
 /// Un émetteur qui attend une place : un maillon de la file `waiting_senders`, logé dans
 /// l'awaiter de son `send` (donc dans la trame de la coroutine suspendue).
-template <class T>
 struct WaitingSender : rt::detail::WaitNode {
-    std::optional<T>* message = nullptr; ///< le message qui attend avec lui
-    bool closed = false;                 ///< réveillé parce que le récepteur est parti
+    /// Réveillé parce que le récepteur est parti (sinon : une place lui est réservée).
+    bool closed = false;
 };
 
 /// L'état partagé : un verrou, et sous lui tout le reste. (Fourni, sauf serve_waiters_locked.)
@@ -108,22 +109,28 @@ struct State {
     explicit State(std::size_t capacity) : queue(capacity) {}
 
     std::mutex lock;
-    Ring<T> queue;              ///< les messages
+    Ring<T> queue;            ///< les messages
+    std::size_t reserved = 0; ///< places réservées à des émetteurs réveillés, pas encore repris
     std::size_t senders = 1;    ///< Sender vivants
     bool receiver_alive = true; ///< faux quand le Receiver est détruit
     rt::detail::WaitList
         waiting_senders;        ///< les émetteurs en attente, du plus ancien au plus récent
     rt::detail::Waker receiver; ///< le réveil du récepteur, s'il attend un message
 
-    /// Donne les places libres aux émetteurs en attente, dans l'ordre : le message de chacun
-    /// passe directement dans l'anneau, et son réveil va dans `wakes` (exécuté plus tard,
-    /// verrou rendu). Appelé sous le verrou, après chaque message retiré.
+    /// Vrai s'il reste une place pour un nouvel envoi, sans doubler personne.
+    [[nodiscard]] bool has_room_locked() const noexcept {
+        return waiting_senders.empty() && queue.size() + reserved < queue.capacity();
+    }
+
+    /// Réserve les places libres aux émetteurs en attente, dans l'ordre d'arrivée ; leurs
+    /// réveils vont dans `wakes` (exécutés plus tard, verrou rendu). Appelé sous le verrou,
+    /// chaque fois qu'une place se libère.
     void serve_waiters_locked(rt::detail::WakeList& wakes) {
-        // TODO 1 : tant qu'un émetteur attend ET que l'anneau n'est pas plein :
-        //   - retirer le PREMIER arrivé (waiting_senders.pop_front(), à convertir en
-        //     WaitingSender<T>* avec static_cast) ;
-        //   - faire passer son message (*waiter->message, un std::optional<T>) dans l'anneau,
-        //     puis vider l'optional : l'émetteur saura ainsi que son message est parti ;
+        // TODO 1 : tant qu'un émetteur attend ET qu'il reste une place (queue.size() +
+        // reserved < queue.capacity()) :
+        //   - retirer le PREMIER arrivé (waiting_senders.pop_front()) ;
+        //   - lui RÉSERVER la place (++reserved) : il y déposera son message lui-même, à sa
+        //     reprise (voir Send::await_resume) ;
         //   - ranger son réveil dans `wakes` (wakes.push(std::move(waiter->waker))).
         (void)wakes;
     }
@@ -153,8 +160,8 @@ public:
         --state_->senders;
         // TODO 2 : si c'était le DERNIER émetteur, le récepteur qui attend un message n'en
         // recevra jamais : il faut le réveiller (son await_resume trouvera l'anneau vide et
-        // rendra std::nullopt). Sortez le Waker de l'état sous le verrou, et appelez wake()
-        // APRÈS avoir rendu le verrou (un bloc { } autour du lock_guard).
+        // rendra std::nullopt). Sortez le Waker de l'état (state_->receiver) sous le verrou, et
+        // appelez wake() APRÈS avoir rendu le verrou (un bloc { } autour du lock_guard).
     }
 
     /// L'attente d'une place pour un message : `co_await tx.send(v)`.
@@ -166,11 +173,17 @@ public:
         Send& operator=(const Send&) = delete;
         Send& operator=(Send&&) = delete;
 
-        /// Abandonné pendant l'attente (abort, select, timeout) : on quitte la file, sinon
-        /// elle garderait un maillon qui pointe dans une trame détruite.
+        /// Abandonné avant d'avoir envoyé (abort, select, timeout) : s'il est encore en file,
+        /// on l'en retire (sinon elle garderait un maillon qui pointe dans une trame
+        /// détruite) ; s'il a été réveillé avec une place réservée, on la rend au suivant.
+        /// Dans les deux cas le message est détruit avec nous : il n'a jamais été envoyé.
         ~Send() {
-            // TODO 3 : si cet envoi est passé par la file (queued_) et que son maillon y est
-            // encore (node_.linked), l'en retirer, sous le verrou.
+            // TODO 3 : rien à faire si l'envoi n'est pas (ou plus) en attente
+            // (stage_ != Stage::Queued). Sinon, sous le verrou (et avec une WakeList déclarée
+            // AVANT le verrou) :
+            //   - s'il est encore en file (node_.linked) : l'en retirer ;
+            //   - sinon, s'il a été réveillé avec une place réservée (!node_.closed) : rendre
+            //     la place (--reserved) et la donner au suivant (serve_waiters_locked).
         }
 
         bool await_ready() const noexcept { return false; } // tout se décide sous le verrou
@@ -178,24 +191,31 @@ public:
         /// Dépose le message s'il y a de la place, sinon attend en file avec lui.
         bool await_suspend(std::coroutine_handle<> caller) {
             // TODO 4 : sous le verrou, trois cas.
-            //   a. le récepteur est parti : closed_ = true, ne pas suspendre (return false) ;
-            //   b. pas de place (anneau plein), OU des émetteurs attendent déjà : attendre en
-            //      file avec le message. Remplir node_ (message = &message_, et le réveil :
-            //      rt::detail::require_current_task("construire::Sender::send")
-            //          .suspend_at(caller)),
-            //      l'ajouter EN QUEUE de waiting_senders, queued_ = true, puis return true ;
-            //   c. sinon : le message entre dans l'anneau (vider message_ ensuite), et le
-            //      récepteur, s'il attendait, doit être réveillé — après avoir rendu le verrou.
+            //   a. le récepteur est parti : stage_ = Stage::Closed, ne pas suspendre ;
+            //   b. pas de place pour un nouvel envoi (state_.has_room_locked() est faux) :
+            //      attendre en file. node_.closed = false, node_.waker =
+            //      rt::detail::require_current_task("construire::Sender::send").suspend_at(caller),
+            //      ajouter node_ EN QUEUE de waiting_senders, stage_ = Stage::Queued, suspendre ;
+            //   c. sinon : le message entre dans l'anneau (vider message_ ensuite),
+            //      stage_ = Stage::Sent, et le récepteur, s'il attendait (state_.receiver), doit
+            //      être réveillé — APRÈS avoir rendu le verrou.
             (void)caller;
-            closed_ = true;
+            stage_ = Stage::Closed;
             return false;
         }
 
         /// Succès, ou SendError avec le message si le récepteur est parti.
         rt::Result<void, SendError<T>> await_resume() {
             // Réveillé en file : node_.closed a été écrit sous le verrou avant le réveil, que
-            // la reprise de la tâche nous fait voir.
-            if (closed_ || (queued_ && node_.closed)) {
+            // la reprise de la tâche nous fait voir. Sinon, une place nous est réservée.
+            if (stage_ == Stage::Queued && !node_.closed) {
+                send_in_reserved_slot();
+            } else if (stage_ == Stage::Queued) {
+                stage_ = Stage::Closed;
+            }
+            const bool closed = stage_ == Stage::Closed;
+            stage_ = Stage::Done;
+            if (closed) {
                 return SendError<T>(std::move(*message_));
             }
             return {};
@@ -205,11 +225,21 @@ public:
         friend class Sender;
         Send(detail::State<T>& state, T message) : state_(state), message_(std::move(message)) {}
 
+        /// À la reprise : dépose le message dans la place réservée (ou, si le récepteur est
+        /// parti entre-temps, rend la place et garde le message pour l'erreur).
+        void send_in_reserved_slot() {
+            // TODO 5 : sous le verrou, la place réservée est consommée (--reserved) ; si le
+            // récepteur est parti entre-temps, stage_ = Stage::Closed (le message sera rendu) ;
+            // sinon, déposer le message dans l'anneau, stage_ = Stage::Sent, et réveiller le
+            // récepteur s'il attendait (hors du verrou).
+        }
+
+        /// Où en est l'envoi : Queued tant qu'il est en file, ou réveillé sans avoir repris.
+        enum class Stage { Start, Sent, Queued, Closed, Done };
         detail::State<T>& state_;
         std::optional<T> message_; ///< vidé quand le message entre dans l'anneau
-        bool queued_ = false;      ///< est passé par la file d'attente
-        bool closed_ = false;      ///< le récepteur était déjà parti
-        detail::WaitingSender<T> node_;
+        Stage stage_ = Stage::Start;
+        detail::WaitingSender node_;
     };
 
     /// Attend une place, puis envoie. Le message est rendu dans l'erreur si le récepteur est
@@ -250,8 +280,9 @@ public:
             rt::detail::WakeList wakes; // déclarée AVANT le verrou : réveils verrou rendu
             std::lock_guard lock(state_->lock);
             state_->receiver_alive = false;
-            // TODO 6 : réveiller TOUS les émetteurs en attente (pop_front jusqu'à vide), en
-            // marquant chacun closed = true : leur envoi échouera et leur rendra le message.
+            // TODO 7 : réveiller TOUS les émetteurs en attente (pop_front jusqu'à vide), en
+            // marquant chacun closed = true (static_cast<detail::WaitingSender*>) : leur envoi
+            // échouera et leur rendra le message.
             while (!state_->queue.empty()) {
                 rest.push_back(state_->queue.pop_front());
             }
@@ -281,7 +312,7 @@ public:
         /// Ne suspend pas s'il y a un message, ou si plus rien ne viendra ; sinon inscrit le
         /// réveil du récepteur.
         bool await_suspend(std::coroutine_handle<> caller) {
-            // TODO 5a : sous le verrou : si l'anneau est vide et qu'il reste des émetteurs,
+            // TODO 6a : sous le verrou : si l'anneau est vide et qu'il reste des émetteurs,
             // inscrire le réveil du récepteur (state_.receiver =
             // rt::detail::require_current_task("construire::Receiver::recv").suspend_at(caller)),
             // waiting_ = true, et suspendre (return true). Sinon, ne pas suspendre.
@@ -297,9 +328,9 @@ public:
             std::optional<T> message;
             rt::detail::WakeList wakes; // avant le verrou : réveils verrou rendu
             std::lock_guard lock(state_.lock);
-            // TODO 5b : s'il y a un message, le retirer de l'anneau (pop_front), puis donner la
-            // place libérée aux émetteurs en attente (serve_waiters_locked(wakes)). Sinon,
-            // std::nullopt : plus rien ne viendra.
+            // TODO 6b : s'il y a un message, le retirer de l'anneau (pop_front), puis donner la
+            // place libérée aux émetteurs en attente (state_.serve_waiters_locked(wakes)).
+            // Sinon, std::nullopt : plus rien ne viendra.
             return message;
         }
 
