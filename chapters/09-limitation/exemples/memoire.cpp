@@ -322,6 +322,11 @@ int main(int argc, char** argv) {
                 "par morceau)\n"
                 "RSS      : pic de mémoire résidente ajoutée (/proc/self/statm, relevée après "
                 "chaque spawn),\n           un processus neuf par mesure\n");
+#if defined(__SANITIZE_ADDRESS__)
+    std::printf("\n(compilé avec AddressSanitizer : les trames ne passent plus par le cache et "
+                "la mémoire\n résidente compte l'ombre du sanitizer ; ces mesures n'ont pas de "
+                "sens ici)\n");
+#endif
     std::vector<Resultat> resultats;
     for (std::size_t charge : charges) {
         p.charge = charge;
