@@ -447,6 +447,10 @@ void flush() noexcept {
 
 void name_thread(std::uint32_t runtime, Role role, std::size_t index) noexcept {
     if (Recorder* r = recorder()) {
+        if (tls_buffer != nullptr && tls_buffer->runtime == runtime && tls_buffer->role == role &&
+            tls_buffer->index == index) {
+            return; // déjà sa ligne (plusieurs block_on du même runtime sur ce thread)
+        }
         try {
             tls_buffer = r->new_buffer(runtime, role, index);
         } catch (...) {

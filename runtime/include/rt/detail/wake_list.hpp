@@ -2,8 +2,8 @@
 /// \file
 /// \brief `WakeList` : des réveils ramassés sous un verrou, exécutés après l'avoir relâché.
 
-#include <array>
 #include <cstddef>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -29,7 +29,8 @@ public:
     /// \brief Ajoute un réveil.
     void push(Waker waker) {
         if (size_ < CAPACITY) {
-            wakers_[size_++] = std::move(waker);
+            ::new (static_cast<void*>(storage_ + size_ * sizeof(Waker))) Waker(std::move(waker));
+            ++size_;
         } else {
             overflow_.push_back(std::move(waker));
         }
@@ -37,8 +38,10 @@ public:
     /// \brief Réveille tout (hors de tout verrou), puis rend les références.
     void wake_all() noexcept {
         for (std::size_t i = 0; i < size_; ++i) {
-            Waker waker = std::move(wakers_[i]);
-            waker.wake();
+            Waker* waker = slot(i);
+            Waker taken = std::move(*waker);
+            waker->~Waker();
+            taken.wake();
         }
         size_ = 0;
         for (Waker& waker : overflow_) {
@@ -50,12 +53,20 @@ public:
     /// \brief Ce qui reste est réveillé à la destruction.
     ~WakeList() { wake_all(); }
 
-    WakeList() = default;
+    /// \brief Une liste vide. Les 32 places ne sont pas construites d'avance : une liste
+    /// vide ne coûte presque rien (les primitives en créent une à chaque opération, et le
+    /// plus souvent n'y mettent rien).
+    WakeList() noexcept {}
     WakeList(const WakeList&) = delete;
     WakeList& operator=(const WakeList&) = delete;
 
 private:
-    std::array<Waker, CAPACITY> wakers_{};
+    /// La place `i`, déjà construite.
+    Waker* slot(std::size_t i) noexcept {
+        return std::launder(reinterpret_cast<Waker*>(storage_ + i * sizeof(Waker)));
+    }
+
+    alignas(Waker) unsigned char storage_[CAPACITY * sizeof(Waker)];
     std::size_t size_ = 0;
     std::vector<Waker> overflow_;
 };
