@@ -11,11 +11,16 @@
 
 namespace lecon {
 
+/// \brief Compte une tâche active, de sa construction à sa destruction (RAII) : le compte
+/// reste juste même quand la tâche est annulée, car sa trame est détruite avec lui.
 class GardeCompteur {
 public:
+    /// \brief Une tâche active de plus dans `compteur`.
     explicit GardeCompteur(std::atomic<std::size_t>& compteur) : compteur_(compteur) {
+        // relaxed : un compteur qu'on ne lit que pour l'afficher ; rien d'autre à publier.
         compteur_.fetch_add(1, std::memory_order_relaxed);
     }
+    /// \brief Une tâche active de moins (fin normale, exception ou annulation).
     ~GardeCompteur() { compteur_.fetch_sub(1, std::memory_order_relaxed); }
 
     GardeCompteur(const GardeCompteur&) = delete;
