@@ -2,7 +2,8 @@
 #
 #   cours_dossier_exercices(<slug> <var>)
 #       <var> reçoit le dossier des fichiers d'exercice du chapitre <slug>
-#       (solutions/<slug> par défaut, chapters/<slug>/exercices avec COURS_EXERCICES=ON).
+#       (solutions/<slug> par défaut, chapters/<slug>/exercices avec COURS_EXERCICES=ON ;
+#       COURS_DOSSIER_SOLUTIONS remplace solutions/, pour les mutants de tests/mutants).
 #
 #   cours_tests(TARGET <cible> LABEL <chNN|runtime> SOURCES <fichiers...>
 #               [EXERCICES <slug> [FICHIERS <.cpp relatifs au dossier d'exercices...>]]
@@ -23,7 +24,7 @@ function(cours_dossier_exercices slug var)
     if(COURS_EXERCICES)
         set(${var} ${PROJECT_SOURCE_DIR}/chapters/${slug}/exercices PARENT_SCOPE)
     else()
-        set(${var} ${PROJECT_SOURCE_DIR}/solutions/${slug} PARENT_SCOPE)
+        set(${var} ${COURS_DOSSIER_SOLUTIONS}/${slug} PARENT_SCOPE)
     endif()
 endfunction()
 
