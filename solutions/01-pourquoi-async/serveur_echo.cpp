@@ -137,6 +137,7 @@ std::size_t echo_connexion(int fd) {
 }
 
 void ServeurEcho::boucle_acceptation() {
+    bool en_echec = false; // dans une série d'échecs d'accept() (EMFILE...) : déjà signalée
     for (;;) {
         const int fd = ::accept4(ecoute_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) {
@@ -148,13 +149,20 @@ void ServeurEcho::boucle_acceptation() {
             }
             if (e == EINTR || e == ECONNABORTED)
                 continue; // sans gravité : le client suivant
-            // EMFILE, ENFILE, ENOBUFS... : une erreur d'accept() ne doit pas arrêter tout le
-            // serveur. On signale et on patiente un peu pour ne pas boucler à vide.
-            std::fprintf(stderr, "accept : %s (on continue)\n",
-                         std::generic_category().message(e).c_str());
+            // EMFILE (plus de descripteur libre dans le processus), ENFILE, ENOBUFS, ENOMEM :
+            // le client reste dans la file du noyau et la socket d'écoute reste prête, donc un
+            // nouvel accept4() échouerait aussitôt : sans pause, cette boucle tournerait à vide
+            // à 100 % d'un cœur. Une erreur d'accept() ne doit pas non plus arrêter le serveur :
+            // on signale (une fois par série d'échecs), on patiente, puis on réessaie ; un
+            // descripteur se libère dès qu'une connexion se termine.
+            if (!en_echec)
+                std::fprintf(stderr, "accept : %s (on patiente et on réessaie)\n",
+                             std::generic_category().message(e).c_str());
+            en_echec = true;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
             continue;
         }
+        en_echec = false;
 
         std::lock_guard verrou(mutex_);
         if (arret_) {

@@ -7,6 +7,8 @@
 
 #include "mesure_threads.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -101,12 +103,46 @@ BOOST_AUTO_TEST_CASE(creation_threads_execute_vraiment_n_threads) {
     BOOST_TEST(ailleurs, "le corps doit tourner dans les threads créés, pas dans l'appelant");
     BOOST_TEST(mesure.threads == n, "MesureCreation::threads devrait valoir " << n);
     BOOST_TEST(mesure.duree.count() > 0, "la durée mesurée ne peut pas être nulle");
+    // Créer, démarrer, terminer et joindre un thread prend toujours plus d'une microseconde
+    // (10 à 100 µs en pratique) : une valeur plus petite trahit une erreur d'unité.
+    BOOST_TEST(mesure.ns_par_thread() >= 1000.0,
+               "création + join mesurés à " << mesure.ns_par_thread()
+                                            << " ns par thread : c'est impossible. La durée "
+                                               "doit être en nanosecondes (duration_cast<"
+                                               "std::chrono::nanoseconds>), pas un nombre de "
+                                               "microsecondes rangé tel quel.");
     BOOST_TEST_MESSAGE("création + join d'un thread : " << static_cast<long>(mesure.ns_par_thread())
                                                         << " ns");
 
     // Zéro thread : rien à exécuter, mais pas d'erreur.
     const auto vide = ch01::mesurer_creation_threads(0, [] {});
     BOOST_TEST(vide.threads == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(creation_threads_un_a_la_fois) {
+    // On mesure le cycle complet d'un thread « jetable » : chacun est joint avant que le
+    // suivant soit créé. Chaque corps dure un peu (un travail simulé) : si les threads
+    // étaient tous créés d'abord et joints ensuite, plusieurs corps se chevaucheraient.
+    constexpr std::size_t n = 8;
+    std::mutex mutex;
+    std::size_t actifs = 0;
+    std::size_t pic = 0;
+    try {
+        ch01::mesurer_creation_threads(n, [&] {
+            {
+                std::lock_guard verrou(mutex);
+                ++actifs;
+                pic = std::max(pic, actifs);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            std::lock_guard verrou(mutex);
+            --actifs;
+        });
+    } catch (const std::exception& e) {
+        BOOST_FAIL("mesurer_creation_threads a levé : " << e.what());
+    }
+    BOOST_TEST(pic == 1u, pic << " corps se sont exécutés en même temps : chaque thread doit être "
+                                 "joint aussitôt après sa création, avant de créer le suivant");
 }
 
 BOOST_AUTO_TEST_CASE(threads_parques_pile_reservee_pas_residente) {

@@ -12,10 +12,14 @@
 #include <support/client_asio.hpp>
 #include <support/processus.hpp>
 
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -341,6 +345,83 @@ BOOST_AUTO_TEST_CASE(serveur_survit_a_un_client_brutal) {
     support::ClientTcp suivant(serveur->port());
     verifier_echo(suivant, "toujours là ?\n", "le client suivant");
     BOOST_TEST(serveur->connexions_acceptees() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(serveur_patiente_sur_emfile_sans_tourner_a_vide) {
+    BOOST_TEST_MESSAGE("Plus aucun descripteur libre (EMFILE) pendant que trois clients "
+                       "attendent : la boucle d'acceptation doit patienter sans brûler le CPU, "
+                       "puis servir les trois clients quand des descripteurs se libèrent.");
+    auto serveur = serveur_demarre();
+    constexpr int n = 3;
+    // Les sockets des clients sont créées avant d'épuiser les descripteurs (connect() n'en
+    // consomme pas de nouveau).
+    int clients[n];
+    for (int& c : clients) {
+        c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        BOOST_TEST_REQUIRE(c >= 0);
+    }
+    // Épuiser les descripteurs du processus : limite basse, puis /dev/null jusqu'à EMFILE.
+    rlimit origine{};
+    BOOST_TEST_REQUIRE(::getrlimit(RLIMIT_NOFILE, &origine) == 0);
+    const int sonde = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    BOOST_TEST_REQUIRE(sonde >= 0);
+    ::close(sonde);
+    rlimit basse = origine;
+    basse.rlim_cur = static_cast<rlim_t>(sonde) + 32;
+    BOOST_TEST_REQUIRE(::setrlimit(RLIMIT_NOFILE, &basse) == 0);
+    std::vector<int> bouchons;
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+        bouchons.push_back(fd);
+    const bool emfile = errno == EMFILE;
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(serveur->port());
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool connectes = true;
+    for (int c : clients) // la poignée de main se fait dans le noyau, sans accept()
+        connectes = connectes && ::connect(c, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+
+    // Fenêtre d'observation (une mesure, pas une synchronisation) : le temps CPU consommé par
+    // le processus pendant que le thread du test dort est celui de la boucle d'acceptation.
+    const auto cpu = [] {
+        timespec t{};
+        ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+    };
+    const auto fenetre = 400ms;
+    const auto cpu_avant = cpu();
+    std::this_thread::sleep_for(fenetre);
+    const auto consomme = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - cpu_avant);
+    const std::size_t acceptees_pendant = serveur->connexions_acceptees();
+
+    for (int fd : bouchons)
+        ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &origine);
+    BOOST_TEST_REQUIRE(emfile, "le test n'a pas pu épuiser les descripteurs");
+    BOOST_TEST_REQUIRE(connectes, "les clients n'ont pas pu se connecter");
+    BOOST_TEST_MESSAGE("pendant " << fenetre.count() << " ms d'EMFILE : " << consomme.count()
+                                  << " ms de CPU consommés");
+    BOOST_TEST(acceptees_pendant == 0u, "aucun client ne peut être accepté sans descripteur");
+    BOOST_TEST(consomme < fenetre / 4,
+               "la boucle d'acceptation a consommé "
+                   << consomme.count() << " ms de CPU en " << fenetre.count()
+                   << " ms d'EMFILE : elle tourne à vide. Quand accept4() échoue avec EMFILE, le "
+                      "client reste dans la file et l'appel suivant échoue aussitôt : patientez "
+                      "(quelques ms) avant de réessayer.");
+
+    // Des descripteurs sont de nouveau libres : les trois clients doivent être servis.
+    for (int i = 0; i < n; ++i) {
+        const std::string message = "après EMFILE " + std::to_string(i) + "\n";
+        ::send(clients[i], message.data(), message.size(), MSG_NOSIGNAL);
+        const std::string recu =
+            lire_avec_echeance(clients[i], message.size(), 3000ms, [] { return false; });
+        BOOST_TEST(recu == message, "le client " << i
+                                                 << " n'a pas été servi après la fin d'EMFILE : la "
+                                                    "boucle d'acceptation doit survivre à une "
+                                                    "erreur d'accept4() et réessayer");
+    }
+    for (int c : clients)
+        ::close(c);
 }
 
 BOOST_AUTO_TEST_CASE(serveur_arret_propre_avec_clients_connectes) {

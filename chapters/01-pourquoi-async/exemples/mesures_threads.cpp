@@ -108,6 +108,27 @@ std::string limite_texte(rlim_t v) {
     return v == RLIM_INFINITY ? std::string("illimité") : std::to_string(v);
 }
 
+// Nombre de threads de tout le système : le quatrième champ de /proc/loadavg, « actifs/total ».
+std::optional<long> threads_du_systeme() {
+    std::ifstream f("/proc/loadavg");
+    std::string charge1, charge5, charge15, actifs_total;
+    if (!(f >> charge1 >> charge5 >> charge15 >> actifs_total))
+        return std::nullopt;
+    const auto barre = actifs_total.find('/');
+    if (barre == std::string::npos)
+        return std::nullopt;
+    return std::strtol(actifs_total.c_str() + barre + 1, nullptr, 10);
+}
+
+// Nombre de zones mémoire du processus : une ligne de /proc/self/maps par zone.
+long zones_memoire() {
+    std::ifstream f("/proc/self/maps");
+    long n = 0;
+    for (std::string ligne; std::getline(f, ligne);)
+        ++n;
+    return n;
+}
+
 // --- 1. Création ----------------------------------------------------------------------------
 
 // Crée puis joint n threads vides, un à la fois : le coût complet d'un thread « jetable ».
@@ -161,7 +182,7 @@ bool epingler(int coeur) {
 }
 
 // Ping-pong par deux tubes entre deux threads épinglés sur le *même* cœur : chaque read()
-// bloque, et l'ordonnanceur doit passer à l'autre thread. Un aller-retour = deux
+// bloque, et le planificateur du noyau doit passer à l'autre thread. Un aller-retour = deux
 // changements de contexte (plus deux write() et deux read(), inclus dans la mesure).
 double ns_par_changement(std::size_t allers_retours, bool& epingle) {
     int ping[2], pong[2];
@@ -204,6 +225,9 @@ struct Capacite {
     int erreur = 0; // errno de l'échec de pthread_create, 0 si le plafond a été atteint
     double secondes = 0;
     long residente_kio = 0; // RSS ajoutée par ces threads
+    // Relevés au moment de l'échec, pour dire quelle limite a cédé.
+    std::optional<long> threads_systeme;
+    long zones = 0;
 };
 
 std::atomic<bool> g_liberer{false};
@@ -227,7 +251,11 @@ Capacite combien_de_threads(std::size_t max, std::size_t pile_kio) {
         pthread_t t;
         const int e = pthread_create(&t, &attr, dormir, nullptr);
         if (e != 0) {
-            c.erreur = e; // EAGAIN le plus souvent : une limite du noyau est atteinte
+            // EAGAIN quelle que soit la limite atteinte (voir diagnostiquer) : on relève les
+            // compteurs maintenant, pendant que tous les threads vivent encore.
+            c.erreur = e;
+            c.threads_systeme = threads_du_systeme();
+            c.zones = zones_memoire();
             break;
         }
         threads.push_back(t);
@@ -241,6 +269,53 @@ Capacite combien_de_threads(std::size_t max, std::size_t pile_kio) {
         pthread_join(t, nullptr);
     pthread_attr_destroy(&attr);
     return c;
+}
+
+// Les quatre limites du noyau sur le nombre de threads. Toutes font échouer pthread_create avec
+// EAGAIN : seule la comparaison des compteurs relevés à l'échec dit laquelle a cédé.
+void diagnostiquer(const Capacite& c, rlim_t nproc) {
+    const auto pid_max = lire_entier("/proc/sys/kernel/pid_max");
+    const auto threads_max = lire_entier("/proc/sys/kernel/threads-max");
+    const auto max_map = lire_entier("/proc/sys/vm/max_map_count");
+    const auto pids_max = lire_entier("/sys/fs/cgroup/pids.max");
+    std::printf("   limites (toutes donnent EAGAIN) :\n");
+    std::printf("     kernel.pid_max     = %-8ld tout le système : un numéro (TID) par thread "
+                "(/proc/sys/kernel/pid_max)\n",
+                pid_max.value_or(-1));
+    std::printf("     kernel.threads-max = %-8ld tout le système : threads de tous les processus "
+                "(/proc/sys/kernel/threads-max)\n",
+                threads_max.value_or(-1));
+    std::printf("     vm.max_map_count   = %-8ld ce processus : zones mémoire, deux par pile "
+                "(/proc/sys/vm/max_map_count)\n",
+                max_map.value_or(-1));
+    std::printf("     RLIMIT_NPROC       = %-8s cet utilisateur : processus et threads, sauf root "
+                "(getrlimit, ulimit -u)\n",
+                limite_texte(nproc).c_str());
+    if (pids_max)
+        std::printf("     pids.max du cgroup = %ld (conteneur)\n", *pids_max);
+    if (!c.erreur) {
+        std::printf("\n");
+        return;
+    }
+    // Une marge : d'autres programmes créent et terminent des threads pendant la mesure.
+    const auto proche = [](long compte, std::optional<long> limite) {
+        return limite && *limite > 0 && compte + 256 >= *limite;
+    };
+    const long systeme = c.threads_systeme.value_or(-1);
+    std::printf("   à l'échec : %ld threads dans tout le système (/proc/loadavg), %ld zones "
+                "mémoire dans ce processus (/proc/self/maps)\n",
+                systeme, c.zones);
+    const char* cause = "aucune des quatre : la mémoire (RLIMIT_AS, vm.overcommit_memory = 2) ou "
+                        "un pids.max";
+    if (proche(systeme, pid_max))
+        cause = "kernel.pid_max (partagée par tout le système)";
+    else if (proche(systeme, threads_max))
+        cause = "kernel.threads-max";
+    else if (proche(c.zones, max_map))
+        cause = "vm.max_map_count";
+    else if (::geteuid() != 0 && nproc != RLIM_INFINITY && c.crees + 256 >= nproc)
+        cause = "RLIMIT_NPROC (probablement)";
+    std::printf("   limite atteinte : %s\n\n", cause);
 }
 
 // --- Affichage ---------------------------------------------------------------------------------
@@ -309,14 +384,7 @@ int main(int argc, char** argv) {
     std::printf("   %zu threads vivants en même temps (%.2f s, +%ld kio résidents) : %s\n", c.crees,
                 c.secondes, c.residente_kio,
                 c.erreur ? std::strerror(c.erreur) : "plafond de l'expérience atteint");
-    const auto threads_max = lire_entier("/proc/sys/kernel/threads-max");
-    const auto max_map = lire_entier("/proc/sys/vm/max_map_count");
-    const auto pids_max = lire_entier("/sys/fs/cgroup/pids.max");
-    std::printf("   limites : kernel.threads-max = %ld, RLIMIT_NPROC = %s, vm.max_map_count = "
-                "%ld (deux zones par thread)%s%s\n\n",
-                threads_max.value_or(-1), limite_texte(nproc.rlim_cur).c_str(),
-                max_map.value_or(-1), pids_max ? ", pids.max du cgroup = " : "",
-                pids_max ? std::to_string(*pids_max).c_str() : "");
+    diagnostiquer(c, nproc.rlim_cur);
 
     // --- Le tableau de l'article, ligne par ligne ---
     std::printf("Le tableau de l'article face à vos mesures\n");

@@ -2,7 +2,7 @@
 //
 // C'est l'approche que l'article dit atteindre vite ses limites. Le code est court et se lit
 // de haut en bas ; chaque client coûte un thread du système (une pile, une entrée dans
-// l'ordonnanceur du noyau) qui passe presque tout son temps bloqué dans read().
+// le planificateur du noyau) qui passe presque tout son temps bloqué dans read().
 //
 // Usage : ch01_serveur_threads [adresse] [--auto N]
 //   adresse   « IPv4:port », défaut 127.0.0.1:8080 ; port 0 = un port libre, affiché

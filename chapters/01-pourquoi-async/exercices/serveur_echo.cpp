@@ -122,7 +122,11 @@ void ServeurEcho::boucle_acceptation() {
     // TODO 2 : accepter les clients en boucle, un thread par client.
     //  - accept4(ecoute_fd_, nullptr, nullptr, SOCK_CLOEXEC) bloque jusqu'au client suivant ;
     //  - s'il échoue et que arret_ est vrai (lu sous mutex_) : arreter() nous réveille, sortir ;
-    //    EINTR ou ECONNABORTED : continuer ; autre erreur : l'afficher et continuer ;
+    //    EINTR ou ECONNABORTED : continuer ;
+    //    autre erreur (EMFILE : plus de descripteur libre ; ENFILE, ENOBUFS, ENOMEM) : ne pas
+    //    sortir (le serveur doit survivre), l'afficher, puis *patienter* (10 ms) avant de
+    //    réessayer : le client reste dans la file et accept4() échouerait aussitôt de nouveau,
+    //    la boucle tournerait à vide à 100 % d'un cœur (voir la leçon, « Les pièges ») ;
     //  - sous mutex_ : nettoyer_terminees(), ajouter une Connexion à connexions_, lancer son
     //    thread avec [this, it] { servir(it); }, mettre à jour acceptees_ et pic_.
     // Tant que ce TODO n'est pas fait, la fonction rend la main tout de suite : le noyau
