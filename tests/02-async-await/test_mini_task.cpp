@@ -86,7 +86,8 @@ mini::Task<int> profondeur(int n) {
     if (n == 0) {
         co_return 0;
     }
-    co_return 1 + co_await profondeur(n - 1);
+    const int reste = co_await profondeur(n - 1); // un co_await seul dans son instruction
+    co_return 1 + reste;
 }
 
 /// L'adresse de la pile à cet instant (une fonction non inlinée a son propre cadre de pile).

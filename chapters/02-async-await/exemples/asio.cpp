@@ -26,8 +26,10 @@ namespace {
 std::chrono::milliseconds duree_attente = 2s;
 
 asio::awaitable<int> operation_longue() {
-    // La minuterie a besoin de l'exécuteur de la coroutine courante (rt le trouve seul).
-    asio::steady_timer minuterie(co_await asio::this_coro::executor, duree_attente);
+    // La minuterie a besoin de l'exécuteur de la coroutine courante (rt le trouve seul). On le
+    // nomme d'abord : un co_await seul dans son instruction (règle de la leçon, « Pièges »).
+    auto executeur = co_await asio::this_coro::executor;
+    asio::steady_timer minuterie(executeur, duree_attente);
     co_await minuterie.async_wait(asio::use_awaitable);
     co_return 42;
 }

@@ -23,7 +23,9 @@ rt::Task<int> profondeur(int n) {
     if (n == 0) {
         co_return 0;
     }
-    co_return 1 + co_await profondeur(n - 1);
+    // Un co_await seul dans son instruction, puis le calcul (règle de la leçon, « Pièges »).
+    const int reste = co_await profondeur(n - 1);
+    co_return 1 + reste;
 }
 
 /// L'adresse du sommet de pile, lue dans une fonction qui n'est pas inlinée.
@@ -36,7 +38,8 @@ rt::Task<std::uintptr_t> sonde(int n) {
     if (n == 0) {
         co_return adresse_pile();
     }
-    co_return co_await sonde(n - 1);
+    const std::uintptr_t adresse = co_await sonde(n - 1);
+    co_return adresse;
 }
 
 } // namespace
