@@ -193,27 +193,44 @@ Result<OwnedSemaphorePermit, TryAcquireError> Semaphore::try_acquire_many_owned(
 // --- L'attente ----------------------------------------------------------------------------
 
 bool Semaphore::Acquire::await_ready() noexcept {
+    // Budget épuisé : on cède la main **sans rien prendre** (voir coop::YieldThenRetry ; garder
+    // une autorisation pendant qu'on attend son tour mettrait les autres en file).
+    if (!detail::coop::has_budget_remaining()) {
+        stage_ = Stage::Yielding;
+        return false;
+    }
+    return take_now();
+}
+
+bool Semaphore::Acquire::take_now() noexcept {
     switch (semaphore_.try_take(wanted_)) {
+    case Take::Taken:
+        (void)detail::coop::poll_proceed(); // une opération prête : une unité de budget
+        stage_ = Stage::Ready;
+        return true;
     case Take::Closed:
         stage_ = Stage::Closed;
         return true;
     case Take::Missing:
         return false;
-    case Take::Taken:
-        break;
     }
-    // Pris sans attendre : une opération prête, qui consomme du budget. Épuisé, on garde les
-    // autorisations et l'on cède la main avant de les rendre à la tâche (annulée entre-temps,
-    // elle les rend : voir le destructeur).
-    stage_ = detail::coop::poll_proceed() ? Stage::Ready : Stage::Yielding;
-    return stage_ == Stage::Ready;
+    return false;
 }
 
 bool Semaphore::Acquire::await_suspend(std::coroutine_handle<> caller) {
     if (stage_ == Stage::Yielding) {
-        detail::coop::yield_for_budget(caller);
+        retry_.start(*this, caller);
         return true;
     }
+    return take_or_queue(caller);
+}
+
+bool Semaphore::Acquire::retry(std::coroutine_handle<> caller) noexcept {
+    // Dans la tâche, au passage suivant (budget neuf) : comme un co_await tout neuf.
+    return take_now() || !take_or_queue(caller);
+}
+
+bool Semaphore::Acquire::take_or_queue(std::coroutine_handle<> caller) {
     auto& me = detail::require_current_task("Semaphore::acquire");
     std::lock_guard lock(semaphore_.waiters_lock_);
     // Sous le verrou : tout ce qui est rendu passe par nous ou par la file. Ce qui est
@@ -249,14 +266,8 @@ Result<SemaphorePermit, AcquireError> Semaphore::Acquire::await_resume() {
 }
 
 Semaphore::Acquire::~Acquire() {
-    switch (stage_) {
-    case Stage::Yielding:
-        semaphore_.release(wanted_); // tout pris, jamais rendu à la tâche
-        return;
-    case Stage::Queued:
-        break;
-    default:
-        return;
+    if (stage_ != Stage::Queued) {
+        return; // rien pris (Start, Yielding), ou déjà à la tâche
     }
     detail::WakeList wakes;
     std::lock_guard lock(semaphore_.waiters_lock_);

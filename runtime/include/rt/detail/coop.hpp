@@ -54,6 +54,47 @@ inline bool poll_proceed() noexcept {
 /// (`budget_forced_yield_count`).
 void yield_for_budget(std::coroutine_handle<> caller);
 
+/// \brief Une opération qui **prend** quelque chose (une autorisation, une place dans un canal,
+/// un verrou) et qui sait réessayer : voir `YieldThenRetry`.
+class Retryable {
+public:
+    /// \brief Réessaie, au passage suivant de la tâche : vrai si l'opération a abouti (la tâche
+    /// reprend aussitôt en `caller`), faux si elle attend désormais (son réveil reprendra
+    /// `caller`).
+    virtual bool retry(std::coroutine_handle<> caller) noexcept = 0;
+
+protected:
+    ~Retryable() = default;
+};
+
+/// \brief Budget épuisé, une opération qui prend quelque chose cède la main **avant** de
+/// prendre, puis réessaie : c'est l'ordre de tokio (`poll_proceed` avant l'opération).
+///
+/// Prendre d'abord puis céder la main en gardant ce qu'on a pris serait plus simple, mais
+/// fausse tout : pendant que la tâche attend son tour, l'autorisation qu'elle tient manque aux
+/// autres, qui se mettent en file ; la file ne se vide plus jamais (chaque autorisation rendue
+/// va au suivant, qui repart en file pour la suivante) et chaque prise coûte une suspension.
+///
+/// Un `co_await` ne peut pas « réessayer » de lui-même : `await_resume` ne peut plus
+/// suspendre. La tâche reprendra donc d'abord une petite coroutine (créée seulement quand le
+/// budget est épuisé, une fois toutes les 128 opérations) qui appelle `op.retry(caller)`, puis
+/// passe la main à `caller` si l'opération a abouti.
+class YieldThenRetry {
+public:
+    YieldThenRetry() noexcept = default;
+    YieldThenRetry(const YieldThenRetry&) = delete;
+    YieldThenRetry& operator=(const YieldThenRetry&) = delete;
+    /// \brief La tâche annulée pendant qu'elle cédait la main : la reprise n'aura pas lieu.
+    ~YieldThenRetry();
+
+    /// \brief Depuis `await_suspend` : la tâche courante, suspendue en `caller`, cède la main
+    /// (la cession est comptée, comme `yield_for_budget`) et réessaiera `op` à son retour.
+    void start(Retryable& op, std::coroutine_handle<> caller);
+
+private:
+    std::coroutine_handle<> frame_; ///< la coroutine de reprise, tant qu'elle n'a pas tourné
+};
+
 /// \brief L'awaiter de `co_await coop::proceed()` : une opération prête de plus. Tant qu'il
 /// reste du budget, il ne suspend pas ; sinon la tâche cède la main, puis continue.
 ///

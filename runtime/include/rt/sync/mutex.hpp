@@ -62,7 +62,7 @@ public:
     Mutex& operator=(const Mutex&) = delete;
 
     /// \brief L'awaitable de `lock()`.
-    class LockAwaiter {
+    class LockAwaiter : detail::coop::Retryable {
     public:
         /// \brief L'attente du verrou de `mutex`.
         explicit LockAwaiter(Mutex& mutex) noexcept : mutex_(mutex) {}
@@ -88,28 +88,38 @@ public:
         }
         /// \brief Vrai si le verrou est libre et que personne n'attend : on le prend.
         ///
-        /// Budget épuisé : on le prend quand même, puis on cède la main avant de continuer,
-        /// comme si `unlock` nous l'avait passé (`notified`) ; annulée pendant ce temps, la
-        /// tâche le passe au suivant (voir le destructeur).
+        /// Budget épuisé : on ne prend rien, la tâche cède la main puis réessaie
+        /// (`coop::YieldThenRetry`) ; garder le verrou pendant ce temps ferait attendre tous
+        /// les autres derrière une tâche qui ne s'en sert pas.
         bool await_ready() noexcept {
+            if (!detail::coop::has_budget_remaining()) {
+                yield_ = true;
+                return false;
+            }
             std::lock_guard lock(mutex_.state_);
             if (!mutex_.try_take_locked()) {
                 return false;
             }
-            if (detail::coop::poll_proceed()) {
-                return true;
-            }
-            node_.notified = true;
-            waiting_ = true;
-            yield_ = true;
-            return false;
+            (void)detail::coop::poll_proceed(); // une opération prête : une unité de budget
+            return true;
         }
         /// \brief Se met dans la file (ou prend le verrou s'il vient d'être libéré).
         bool await_suspend(std::coroutine_handle<> caller) {
             if (yield_) {
-                detail::coop::yield_for_budget(caller); // le verrou est déjà à nous
+                retry_.start(*this, caller);
                 return true;
             }
+            return take_or_queue(caller);
+        }
+        /// \brief Le garde : le verrou est à nous.
+        MutexGuard<T> await_resume() noexcept {
+            waiting_ = false;
+            return MutexGuard<T>(mutex_);
+        }
+
+    private:
+        /// Prend le verrou s'il est libre, sinon se met en file ; vrai si la tâche suspend.
+        bool take_or_queue(std::coroutine_handle<> caller) {
             auto& me = detail::require_current_task("Mutex::lock");
             std::lock_guard lock(mutex_.state_);
             if (mutex_.try_take_locked()) {
@@ -120,17 +130,20 @@ public:
             waiting_ = true;
             return true;
         }
-        /// \brief Le garde : le verrou est à nous.
-        MutexGuard<T> await_resume() noexcept {
-            waiting_ = false;
-            return MutexGuard<T>(mutex_);
+        /// Budget épuisé, après avoir cédé la main : une nouvelle tentative.
+        bool retry(std::coroutine_handle<> caller) noexcept override {
+            if (take_or_queue(caller)) {
+                return false; // en file : le réveil nous reprendra
+            }
+            (void)detail::coop::poll_proceed();
+            return true;
         }
 
-    private:
         Mutex& mutex_;
         detail::WaitNode node_;
+        detail::coop::YieldThenRetry retry_;
         bool waiting_ = false; ///< dans la file, ou verrou reçu mais pas encore rendu
-        bool yield_ = false;   ///< verrou pris, budget épuisé : céder avant de continuer
+        bool yield_ = false;   ///< budget épuisé : céder la main, puis réessayer
     };
 
     /// \brief Attend le verrou : `auto garde = co_await mutex.lock();`

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "rt/detail/coop.hpp"
 #include "rt/detail/wait_list.hpp"
 #include "rt/detail/wake_list.hpp"
 #include "rt/result.hpp"
@@ -140,7 +141,7 @@ public:
 
     /// \brief L'attente de `acquire()` / `acquire_many(n)` : `co_await` rend
     /// `Result<SemaphorePermit, AcquireError>`.
-    class Acquire {
+    class Acquire : detail::coop::Retryable {
     public:
         /// \brief Déplaçable tant qu'il n'attend pas (pour un `select` ou un `timeout`).
         Acquire(Acquire&& other) noexcept : semaphore_(other.semaphore_), wanted_(other.wanted_) {}
@@ -151,7 +152,7 @@ public:
         ~Acquire();
 
         /// \brief Vrai si les autorisations étaient disponibles (prises sans verrou), ou si le
-        /// sémaphore est fermé.
+        /// sémaphore est fermé. Budget épuisé : rien n'est pris, la tâche cédera la main.
         bool await_ready() noexcept;
         /// \brief Se met en file (ou repart tout de suite si tout est arrivé entre-temps).
         bool await_suspend(std::coroutine_handle<> caller);
@@ -163,10 +164,18 @@ public:
         Acquire(Semaphore& semaphore, std::size_t wanted) noexcept
             : semaphore_(semaphore), wanted_(wanted) {}
 
+        /// Prend ce qui est disponible sans verrou ; vrai si c'est fini (pris, ou fermé).
+        bool take_now() noexcept;
+        /// Sous le verrou : prend ce qui est disponible, et se met en file pour le reste.
+        /// Vrai si la tâche doit suspendre (en file).
+        bool take_or_queue(std::coroutine_handle<> caller);
+        /// Budget épuisé, après avoir cédé la main : une nouvelle tentative.
+        bool retry(std::coroutine_handle<> caller) noexcept override;
+
         /// Où en est l'attente.
         enum class Stage {
             Start,    ///< rien de pris
-            Yielding, ///< tout pris, mais le budget est épuisé : on cède la main d'abord
+            Yielding, ///< budget épuisé : on cède la main sans rien prendre, puis on réessaie
             Queued,   ///< dans la file (ou servi et réveillé, pas encore repris)
             Ready,    ///< tout pris : `await_resume` le rend
             Closed,   ///< sémaphore fermé : `await_resume` rend l'erreur
@@ -176,6 +185,7 @@ public:
         Semaphore& semaphore_;
         std::size_t wanted_;
         Stage stage_ = Stage::Start;
+        detail::coop::YieldThenRetry retry_;
         struct Node : detail::WaitNode {
             std::size_t wanted = 0;    ///< ce que demande l'attente
             std::size_t remaining = 0; ///< ce qu'il manque encore (servi par la file)
