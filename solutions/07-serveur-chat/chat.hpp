@@ -80,11 +80,14 @@ inline std::string ligne_perdus(std::uint64_t n) {
 /// Lit les lignes d'un client, d'une façon SÛRE FACE À L'ANNULATION : `prochaine()` peut être
 /// une branche de rt::select qui perd, sans perdre ni rejouer un octet.
 ///
-/// Pourquoi pas rt::io::BufReader::read_line ? Annulé pendant sa lecture, il rejoue des
-/// octets déjà rendus (défaut du runtime, voir la leçon) ; et le read_line de tokio n'est pas
-/// sûr face à l'annulation non plus (sa documentation le dit). Ici, tout l'état vit dans
-/// l'objet, et la seule suspension est l'attente de `read`, AVANT qu'un octet soit consommé :
-/// c'est la construction du `Lines::next_line` de tokio, qui, lui, est sûr.
+/// Pourquoi pas rt::io::BufReader::read_line ? Abandonné, il ne perd ni ne relit rien : les
+/// octets déjà lus restent dans la chaîne `line` qu'on lui a passée. Mais cette chaîne doit
+/// alors survivre d'un tour de select à l'autre et n'être vidée qu'une fois la ligne finie :
+/// un `line.clear()` en tête de boucle jetterait le début de la ligne à chaque select perdu
+/// (et le read_line de tokio, lui, n'est pas sûr du tout : sa documentation le dit). Ici,
+/// tout l'état vit dans l'objet, et la seule suspension est l'attente de `read`, AVANT qu'un
+/// octet soit consommé : `prochaine()` rend une ligne entière ou rien, comme le
+/// `Lines::next_line` de tokio.
 class LecteurDeLignes {
 public:
     explicit LecteurDeLignes(rt::net::OwnedReadHalf lecture) : lecture_(std::move(lecture)) {}

@@ -126,7 +126,9 @@ namespace {
 /// Un client interne : sa connexion, et un lecteur de lignes dessus.
 struct ClientInterne {
     int numero;
-    std::unique_ptr<LecteurDeLignes> lignes; // sûr face au timeout, contrairement à read_line
+    // Sûr face au timeout : une ligne entière ou rien (read_line demanderait de garder la
+    // ligne commencée d'un appel abandonné à l'autre).
+    std::unique_ptr<LecteurDeLignes> lignes;
     std::unique_ptr<rt::net::OwnedWriteHalf> ecrivain;
 };
 

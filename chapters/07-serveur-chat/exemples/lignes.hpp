@@ -4,7 +4,9 @@
 /// `prochaine()` peut perdre un select ou un timeout sans perdre ni rejouer un octet : tout
 /// l'état vit dans l'objet, et la seule suspension est l'attente de `read`, avant qu'un octet
 /// soit consommé (la construction du `Lines::next_line` de tokio). Voir la leçon : le
-/// `BufReader::read_line` du runtime, annulé, rejoue des octets déjà rendus.
+/// `BufReader::read_line` du runtime est sûr lui aussi, à condition que l'appelant garde la
+/// ligne commencée d'un appel abandonné à l'autre ; `prochaine()` rend une ligne entière ou
+/// rien, sans rien demander à l'appelant.
 #pragma once
 
 #include <rt/rt.hpp>
