@@ -287,6 +287,13 @@ public:
         }
     }
 
+    /// Ferme brutalement : SO_LINGER à 0, le noyau envoie un RST (ECONNRESET chez le serveur).
+    void fermer_brutalement() {
+        linger l{1, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        fermer();
+    }
+
     void fermer() {
         if (fd_ >= 0) {
             ::close(fd_);
@@ -366,7 +373,20 @@ Scenario scenario_http(Processus& serveur, int port) {
                                  " (muet, écriture fermée) reçoit : " + visible(c->lire_tout()));
         attendues += 2;
     }
-    // 4. Trois clients à la fois : l'ordre des lignes du serveur dépend de l'ordonnancement.
+    // 4. Un client qui se connecte puis ferme brutalement (RST) : le read du serveur échoue,
+    //    la tâche imprime « Erreur lors du traitement : ... ». Le texte de l'erreur vient de la
+    //    bibliothèque (Rust : « Connection reset by peer (os error 104) » ; rt : « rt::net :
+    //    lecture impossible: Connection reset by peer ») : le test CMake le remplace.
+    {
+        auto c = nouveau();
+        serveur.attendre_lignes(attendues + 1); // « Nouvelle connexion » : il est accepté
+        c->fermer_brutalement();
+        s.compte_rendu.push_back("client " + std::to_string(numero) +
+                                 " se connecte puis ferme brutalement (RST)");
+        attendues += 2;
+        serveur.attendre_lignes(attendues);
+    }
+    // 5. Trois clients à la fois : l'ordre des lignes du serveur dépend de l'ordonnancement.
     serveur.attendre_lignes(attendues);
     s.debut_desordre = attendues;
     std::vector<std::unique_ptr<Client>> ensemble;

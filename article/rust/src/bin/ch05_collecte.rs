@@ -2,9 +2,10 @@
 //! Traduction C++ : chapters/05-patterns/exemples/collecte.cpp (ch05_collecte).
 //!
 //! Tel qu'écrit dans l'article, il ne compile pas (DESIGN.md §4, point 8) : `from_millis(100 * i)`
-//! veut un `u64`, donc `i` (et `i * i`) est un `u64`, que l'on ne peut pas pousser dans le
-//! `Vec<i32>` rendu par la fonction (erreur E0308, « expected `i32`, found `u64` »). Correction
-//! minimale : la fonction rend un `Vec<u64>`. Ajout du cours, comme la traduction : la durée
+//! veut un `u64`, donc `i` (et `i * i`) est un `u64`, `resultats` un `Vec<u64>`... que la
+//! fonction ne peut pas rendre pour un `Vec<i32>` (erreur E0308, « mismatched types : expected
+//! `Vec<i32>`, found `Vec<u64>` », vérifiée avec rustc). Correction minimale : la fonction rend
+//! un `Vec<u64>`. Ajout du cours, comme la traduction : la durée
 //! totale, entre parenthèses (le test ne compare pas le nombre de millisecondes, mesuré).
 use std::time::Instant;
 
