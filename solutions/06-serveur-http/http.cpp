@@ -8,10 +8,13 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <exception>
+#include <iostream>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 namespace utiliser {
 
@@ -249,6 +252,36 @@ rt::Task<void> traiter_connexion(rt::net::TcpStream socket, Delais delais) {
             co_return; // le destructeur du socket ferme la connexion
         }
         co_await socket.write_all(REPONSE_OK);
+    }
+}
+
+rt::Task<void> servir(rt::net::TcpListener listener, Delais delais, Journal journal) {
+    for (;;) {
+        std::optional<std::pair<rt::net::TcpStream, rt::net::SocketAddr>> accepte;
+        try {
+            accepte.emplace(co_await listener.accept());
+        } catch (const std::system_error& e) {
+            // EMFILE, ENFILE, ENOBUFS... : une connexion n'est pas acceptée, le serveur
+            // continue. On journalise ici, mais on n'attend pas ici : une expression co_await
+            // ne peut pas apparaître dans un bloc catch ([expr.await]/2).
+            journal(e);
+        }
+        if (!accepte) {
+            // La connexion refusée est toujours dans la file du noyau : le listener reste
+            // « prêt », et un nouvel essai immédiat échouerait de même, en boucle. La pause
+            // laisse aux connexions en cours le temps de se terminer et de rendre des fds.
+            co_await rt::time::sleep(PAUSE_APRES_ECHEC_ACCEPT);
+            continue;
+        }
+        // Une tâche par connexion : la boucle retourne aussitôt à accept. (L'attendre ici,
+        // co_await traiter_connexion(...), servirait les clients un par un.)
+        (void)rt::spawn([socket = std::move(accepte->first), delais]() mutable -> rt::Task<void> {
+            try {
+                co_await traiter_connexion(std::move(socket), delais);
+            } catch (const std::exception& e) {
+                std::cerr << "connexion interrompue : " << e.what() << std::endl;
+            }
+        });
     }
 }
 

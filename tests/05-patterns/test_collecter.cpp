@@ -12,6 +12,7 @@
 
 #include "collecter.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -190,4 +191,28 @@ BOOST_AUTO_TEST_CASE(collecter_avant_tout_a_temps) {
     BOOST_TEST(o.minuteries_apres == 0u,
                "une minuterie de 10 s reste inscrite après collecter_avant : l'attente de "
                "l'échéance doit être abandonnée (la branche perdante d'un rt::select l'est)");
+}
+
+BOOST_AUTO_TEST_CASE(collecter_avant_l_echeance_ne_recule_pas) {
+    support::ChienDeGarde garde(20s, "collecter_avant ne se termine pas");
+    // Une tâche finit toutes les 80 ms environ ; le délai est de 100 ms EN TOUT. Une échéance
+    // recalculée à chaque résultat (un sleep(delai) par tour de boucle) reculerait de 100 ms
+    // à chaque tâche finie, et attendrait tout le monde.
+    std::vector<rt::Task<int>> v;
+    v.push_back(reussir(60ms, 1));
+    v.push_back(reussir(140ms, 2));
+    v.push_back(reussir(220ms, 3));
+    v.push_back(reussir(300ms, 4));
+    const Observation o = rt::block_on(observer_avant(std::move(v), 100ms));
+    const bool quatre =
+        std::find(o.bilan.valeurs.begin(), o.bilan.valeurs.end(), 4) != o.bilan.valeurs.end();
+    BOOST_TEST(!quatre, "la tâche de 300 ms finit bien après l'échéance (100 ms) et doit être "
+                        "annulée ; elle a été attendue : l'échéance recule-t-elle à chaque "
+                        "résultat ? Calculez-la UNE fois, avant la boucle (sleep_until). "
+                        "Obtenu " +
+                            texte(o.bilan.valeurs));
+    BOOST_TEST(o.bilan.annulees >= 2, "au moins les tâches de 220 et 300 ms doivent être "
+                                      "annulées à l'échéance ; annulées : " +
+                                          std::to_string(o.bilan.annulees));
+    BOOST_TEST(o.vivantes_apres == 0u, "plus aucune tâche ne doit tourner après collecter_avant");
 }

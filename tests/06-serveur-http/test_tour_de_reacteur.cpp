@@ -12,12 +12,17 @@
 #include "tour_de_reacteur.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -234,4 +239,48 @@ BOOST_AUTO_TEST_CASE(plusieurs_sources_dans_l_ordre) {
     BOOST_TEST(reveilles == (std::vector<std::uint64_t>{10, 30}),
                "a et c sont attendus et lisibles : réveil de 10 puis 30 (ordre des sources) ; "
                "b n'est pas attendu");
+}
+
+BOOST_AUTO_TEST_CASE(signal_pendant_poll_donne_un_tour_vide) {
+    auto g = garde();
+    // Un gestionnaire de SIGUSR1 qui ne fait rien : le signal interrompt poll(2), qui rend -1
+    // avec errno == EINTR (poll n'est jamais relancé automatiquement, SA_RESTART ou non).
+    struct sigaction action {};
+    struct sigaction ancienne {};
+    action.sa_handler = +[](int) {};
+    sigemptyset(&action.sa_mask);
+    BOOST_TEST_REQUIRE(::sigaction(SIGUSR1, &action, &ancienne) == 0);
+    Tube tube; // vide : rien ne sera prêt
+    std::vector<Source> sources{Source{tube.lecture, 6, std::nullopt}};
+    // Un autre thread envoie le signal au thread du test toutes les 20 ms, à partir de 50 ms,
+    // jusqu'à ce que tour() rende la main.
+    std::atomic<bool> fini{false};
+    const pthread_t cible = ::pthread_self();
+    std::thread tireur([&] {
+        std::this_thread::sleep_for(50ms);
+        while (!fini) {
+            ::pthread_kill(cible, SIGUSR1);
+            std::this_thread::sleep_for(20ms);
+        }
+    });
+    std::vector<std::uint64_t> reveilles;
+    bool leve = false;
+    const auto duree = mesurer_ms([&] {
+        try {
+            reveilles = construire::tour(sources, 5000);
+        } catch (const std::system_error&) {
+            leve = true;
+        }
+    });
+    fini = true;
+    tireur.join();
+    ::sigaction(SIGUSR1, &ancienne, nullptr);
+    BOOST_TEST(!leve, "poll(2) interrompu par un signal (errno == EINTR) n'est pas une erreur : "
+                      "tour() doit rendre un vecteur vide (l'appelant refera un tour), pas lever "
+                      "std::system_error");
+    BOOST_TEST(reveilles.empty(), "un signal ne réveille aucune tâche");
+    BOOST_TEST(sources[0].lecteur.has_value(), "l'attente non réveillée reste inscrite");
+    BOOST_TEST(duree >= 40, "tour() a rendu la main au bout de "
+                                << duree
+                                << " ms, avant le premier signal (50 ms) : appelle-t-il poll(2) ?");
 }

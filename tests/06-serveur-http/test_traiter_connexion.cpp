@@ -197,12 +197,16 @@ BOOST_AUTO_TEST_CASE(juger_requetes_valides) {
 
 BOOST_AUTO_TEST_CASE(juger_requetes_invalides) {
     using utiliser::Verdict;
-    for (const char* tete : {"", "n'importe quoi", "GET /", "get / HTTP/1.1", "GET  HTTP/1.1",
-                             "GET / HTTP/2.0", "GET / HTTP/1.1 en trop",
-                             "GET / HTTP/1.1\r\nsans deux points", "GET / HTTP/1.1\r\n: vide"}) {
+    for (const char* tete :
+         {"", "n'importe quoi", "GET /", "get / HTTP/1.1", "GET  HTTP/1.1", "GET / HTTP/2.0",
+          "GET / HTTP/1.1 en trop", "GET / HTTP/1.1\r\nsans deux points",
+          "GET / HTTP/1.1\r\n: vide", "GET / HTTP/1.1\nHost: x", "GET /a\rb HTTP/1.1",
+          "GET / HTTP/1.1\r\nHost: x\nX: y"}) {
         BOOST_TEST((utiliser::juger(tete).verdict == Verdict::Invalide),
                    "« " << visible(tete)
-                        << " » n'est pas une tête HTTP/1.x valide : Verdict::Invalide");
+                        << " » n'est pas une tête HTTP/1.x valide : Verdict::Invalide (les "
+                           "lignes finissent par \\r\\n, un \\n ou un \\r seul n'en "
+                           "sépare pas deux)");
     }
 }
 
@@ -306,8 +310,20 @@ BOOST_AUTO_TEST_CASE(une_requete_une_reponse) {
     auto g = garde();
     Serveur serveur;
     support::ClientTcp client(serveur.port());
-    client.envoyer(REQUETE);
-    BOOST_TEST(lire_reponse(client) == REPONSE_OK);
+    client.envoyer(REQUETE_FERMER);
+    const std::string reponse = reponse_ou_echec(client, "pas de réponse à une requête simple");
+    BOOST_TEST(reponse == REPONSE_OK_FERMER,
+               "une requête avec « Connection: close » reçoit REPONSE_OK_FERMER (la réponse "
+               "annonce la fermeture), pas :\n"
+                   << reponse);
+    std::string reste;
+    try {
+        reste = client.lire_tout();
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL(
+            "après « Connection: close », le serveur doit fermer la connexion : " << e.what());
+    }
+    BOOST_TEST(reste.empty(), "une seule réponse, puis la fermeture ; reçu en plus :\n" << reste);
 }
 
 BOOST_AUTO_TEST_CASE(requete_envoyee_octet_par_octet) {
@@ -423,12 +439,76 @@ BOOST_AUTO_TEST_CASE(tete_a_la_limite_acceptee) {
         debut + std::string(utiliser::TAILLE_MAX_TETE - debut.size() - 4, 'a') + "\r\n\r\n";
     BOOST_TEST_REQUIRE(tete.size() == utiliser::TAILLE_MAX_TETE);
     client.envoyer(tete);
+    const std::string reponse = reponse_ou_echec(client, "pas de réponse");
+    BOOST_TEST(reponse == REPONSE_OK,
+               "une tête de TAILLE_MAX_TETE octets tout juste, « \\r\\n\\r\\n » compris, "
+               "est acceptée ; reçu :\n"
+                   << reponse);
+    // La connexion est gardée, et rien de la grande tête ne traîne dans le tampon.
     try {
-        BOOST_TEST(lire_reponse(client) == REPONSE_OK,
-                   "une tête de TAILLE_MAX_TETE octets tout juste est acceptée");
+        client.envoyer(REQUETE_FERMER);
     } catch (const support::ErreurClient& e) {
-        BOOST_FAIL("pas de réponse : " << e.what());
+        BOOST_FAIL("la connexion n'est pas gardée après la grande tête : " << e.what());
     }
+    BOOST_TEST(reponse_ou_echec(client, "pas de réponse à la requête qui suit la grande tête") ==
+               REPONSE_OK_FERMER);
+}
+
+BOOST_AUTO_TEST_CASE(tampon_plein_sans_fin_de_tete_donne_431) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    // Exactement TAILLE_MAX_TETE octets, sans « \r\n\r\n » : la tête ne peut plus tenir dans
+    // la limite, le serveur le sait sans lire un octet de plus. Le client n'envoie rien
+    // d'autre et attend la réponse.
+    const std::string debut = "GET / HTTP/1.1\r\nX-Long: ";
+    const std::string tete = debut + std::string(utiliser::TAILLE_MAX_TETE - debut.size(), 'a');
+    client.envoyer(tete);
+    const std::string reponse = reponse_ou_echec(
+        client, "TAILLE_MAX_TETE octets reçus sans fin de tête : REPONSE_431 attendue tout de "
+                "suite, sans attendre d'octet de plus (limite comptée avec >=, pas >)");
+    BOOST_TEST(reponse == REPONSE_431, "réponse inattendue :\n" << reponse);
+    BOOST_TEST(client.attendre_fermeture(), "après une réponse 431, la connexion est fermée");
+}
+
+BOOST_AUTO_TEST_CASE(tete_d_un_octet_de_trop_donne_431) {
+    auto g = garde();
+    Serveur serveur;
+    support::ClientTcp client(serveur.port());
+    // TAILLE_MAX_TETE + 1 octets, « \r\n\r\n » compris : refusée.
+    const std::string debut = "GET / HTTP/1.1\r\nX-Long: ";
+    const std::string tete =
+        debut + std::string(utiliser::TAILLE_MAX_TETE + 1 - debut.size() - 4, 'a') + "\r\n\r\n";
+    BOOST_TEST_REQUIRE(tete.size() == utiliser::TAILLE_MAX_TETE + 1);
+    try {
+        client.envoyer(tete);
+    } catch (const support::ErreurClient&) {
+        // le serveur a pu fermer avant de tout lire : la réponse doit être là quand même
+    }
+    const std::string reponse = reponse_ou_echec(client, "pas de réponse");
+    BOOST_TEST(reponse == REPONSE_431, "une tête d'un octet de plus que TAILLE_MAX_TETE (le "
+                                       "« \\r\\n\\r\\n » compte) reçoit REPONSE_431, pas :\n"
+                                           << reponse);
+}
+
+BOOST_AUTO_TEST_CASE(fin_de_flux_au_milieu_d_une_tete) {
+    auto g = garde();
+    Serveur serveur; // délais par défaut (10 s) : ils ne doivent pas intervenir ici
+    support::ClientTcp client(serveur.port());
+    client.envoyer("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // pas de ligne vide...
+    client.fermer_ecriture();                                // ... et plus rien : FIN
+    std::string recu;
+    try {
+        recu = client.lire_tout();
+    } catch (const support::ErreurClient& e) {
+        BOOST_FAIL("le client a fermé son sens d'écriture au milieu d'une tête : read rend 0 "
+                   "(fin de flux), le serveur doit fermer aussitôt ; la connexion est restée "
+                   "ouverte ("
+                   << e.what()
+                   << "). Une boucle qui relit après 0 ne reçoit plus jamais rien, et garde "
+                      "le descripteur (et le processeur) jusqu'à l'échéance.");
+    }
+    BOOST_TEST(recu.empty(), "une tête incomplète ne reçoit pas de réponse ; reçu :\n" << recu);
 }
 
 BOOST_AUTO_TEST_CASE(corps_pas_pris_pour_une_requete) {
@@ -646,11 +726,13 @@ BOOST_AUTO_TEST_CASE(deconnexion_brutale_sans_consequence) {
         support::ClientTcp muet(serveur.port());
         muet.fermer(); // FIN sans rien envoyer
     }
-    // Le serveur sert toujours les autres.
+    // Le serveur sert toujours les autres, keep-alive compris.
     support::ClientTcp client(serveur.port());
     try {
         client.envoyer(REQUETE);
         BOOST_TEST(lire_reponse(client) == REPONSE_OK);
+        client.envoyer(REQUETE_FERMER);
+        BOOST_TEST(lire_reponse(client) == REPONSE_OK_FERMER);
     } catch (const support::ErreurClient& e) {
         BOOST_FAIL("après des déconnexions brutales, le serveur ne répond plus : " << e.what());
     }

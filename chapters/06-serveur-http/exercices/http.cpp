@@ -3,13 +3,17 @@
 // Point de départ : traiter_connexion est ici celui de l'article (exemples/serveur_article.cpp,
 // sans la pause). Il suppose qu'un read rend une requête entière, répond 200 à n'importe quoi,
 // ignore le corps des requêtes, attend sans limite un client muet, et ferme après une seule
-// réponse. À vous de le corriger (marques TODO) ; le contrat exact est dans http.hpp.
+// réponse. servir est la boucle d'acceptation de l'article : la première erreur d'accept
+// l'arrête. À vous de les corriger (marques TODO) ; le contrat exact est dans http.hpp.
 //
 // Vérifiez-vous avec `./cours verifier 06` ; indices : `./cours indice 06`.
 #include "http.hpp"
 
 #include <array>
+#include <exception>
+#include <iostream>
 #include <string>
+#include <utility>
 
 namespace utiliser {
 
@@ -66,6 +70,29 @@ rt::Task<void> traiter_connexion(rt::net::TcpStream socket, Delais delais) {
     // fermer un socket dont le tampon de réception n'est pas vide fait envoyer un RST, et le
     // client perdrait la réponse.
     co_await socket.write_all(REPONSE_OK);
+}
+
+rt::Task<void> servir(rt::net::TcpListener listener, Delais delais, Journal journal) {
+    // TODO (8) : c'est la boucle de l'article. Le moindre échec d'accept (EMFILE : plus de
+    // descripteur libre) sort de servir, et le serveur entier s'arrête. Corrigez-la :
+    //   - attrapez std::system_error autour de co_await listener.accept() et appelez
+    //     journal(erreur) ;
+    //   - puis attendez PAUSE_APRES_ECHEC_ACCEPT (co_await rt::time::sleep(...)) avant de
+    //     réessayer. Pas dans le bloc catch : le C++ y interdit co_await ; notez l'échec
+    //     (un std::optional vide, un booléen) et attendez après le catch ;
+    //   - gardez une tâche par connexion (rt::spawn), pas un co_await traiter_connexion(...)
+    //     qui servirait les clients un par un.
+    (void)journal;
+    for (;;) {
+        auto [socket, addr] = co_await listener.accept();
+        (void)rt::spawn([socket = std::move(socket), delais]() mutable -> rt::Task<void> {
+            try {
+                co_await traiter_connexion(std::move(socket), delais);
+            } catch (const std::exception& e) {
+                std::cerr << "connexion interrompue : " << e.what() << std::endl;
+            }
+        });
+    }
 }
 
 } // namespace utiliser

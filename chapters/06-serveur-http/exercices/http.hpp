@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string_view>
+#include <system_error>
 
 namespace utiliser {
 
@@ -117,5 +119,25 @@ struct Delais {
 /// 431, 501), la fermeture est « polie » : shutdown_write(), puis lire et jeter un temps
 /// borné ce que le client envoie encore, pour qu'il ne perde pas la réponse dans un RST.
 rt::Task<void> traiter_connexion(rt::net::TcpStream socket, Delais delais = {});
+
+/// Pause de la boucle d'acceptation après un échec d'`accept` (voir servir).
+inline constexpr std::chrono::milliseconds PAUSE_APRES_ECHEC_ACCEPT{50};
+
+/// Ce que servir appelle à chaque échec d'`accept` (un vrai serveur l'écrit dans son
+/// journal ; les tests comptent les appels).
+using Journal = std::function<void(const std::system_error&)>;
+
+/// (8) La boucle d'acceptation, corrigée. Accepte les connexions de `listener` sans fin et
+/// lance, pour chacune, une tâche (rt::spawn) qui appelle traiter_connexion(socket, delais)
+/// et attrape ses exceptions : une connexion qui échoue (ECONNRESET...) ne concerne qu'elle.
+/// Quand `listener.accept()` lève std::system_error (EMFILE : le processus n'a plus de
+/// descripteur libre ; ENFILE, ENOBUFS, ENOMEM...) :
+/// - le serveur ne s'arrête pas (c'est le `accept().await?` de l'article qui l'arrêtait) ;
+/// - journal(erreur) est appelé, une fois par échec ;
+/// - puis on attend PAUSE_APRES_ECHEC_ACCEPT (rt::time::sleep) avant de réessayer. Sans cette
+///   pause, la connexion toujours en file laisse le listener « prêt » : la boucle échouerait
+///   aussitôt, encore et encore, et prendrait tout le processeur.
+/// Ne rend jamais la main : on l'arrête en annulant sa tâche (ou en arrêtant le runtime).
+rt::Task<void> servir(rt::net::TcpListener listener, Delais delais, Journal journal);
 
 } // namespace utiliser
