@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
@@ -155,6 +156,16 @@ bool attendre(Condition condition, std::chrono::milliseconds delai = 3000ms) {
     return true;
 }
 
+/// Descripteurs de fichiers ouverts par ce processus (le serveur de test en fait partie).
+std::size_t descripteurs_ouverts() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entree :
+         std::filesystem::directory_iterator("/proc/self/fd")) {
+        ++n;
+    }
+    return n;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(chat_accueille_chaque_client_avec_son_numero) {
@@ -278,6 +289,25 @@ BOOST_AUTO_TEST_CASE(chat_ligne_trop_longue_refusee_sans_gener_les_autres) {
     BOOST_TEST(serveur.exceptions() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(chat_ligne_de_longueur_max_acceptee_un_octet_de_plus_refusee) {
+    support::ChienDeGarde garde(20s, "chat_ligne_de_longueur_max_acceptee_un_octet_de_plus_"
+                                     "refusee bloque");
+    ServeurDeTest serveur;
+    auto a = connecter(serveur, "A");
+    auto b = connecter(serveur, "B");
+    // LONGUEUR_MAX octets, '\n' compris : c'est la limite, elle est permise.
+    const std::string pile(utiliser::LONGUEUR_MAX - 1, 'p');
+    envoyer(a, pile + "\n", "A");
+    BOOST_TEST(lire_ligne(b, "B") == attendu(a, pile),
+               "une ligne d'exactement LONGUEUR_MAX octets ('\\n' compris) est permise : elle "
+               "doit être diffusée (une limite décalée d'un octet la refuse)");
+    // Un octet de plus : refusée.
+    envoyer(a, std::string(utiliser::LONGUEUR_MAX, 't') + "\n", "A");
+    BOOST_TEST(lire_ligne(a, "A") == std::string(utiliser::LIGNE_TROP_LONGUE),
+               "une ligne de LONGUEUR_MAX + 1 octets doit être refusée");
+    BOOST_TEST(serveur.exceptions() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(chat_limite_porte_sur_la_ligne_entiere) {
     support::ChienDeGarde garde(20s, "chat_limite_porte_sur_la_ligne_entiere bloque");
     ServeurDeTest serveur;
@@ -338,6 +368,75 @@ BOOST_AUTO_TEST_CASE(chat_lecteur_en_retard_est_prevenu) {
     BOOST_TEST(recus + perdus == static_cast<std::uint64_t>(n),
                "reçus (" << recus << ") + perdus (" << perdus << ") doit faire exactement les " << n
                          << " messages envoyés");
+}
+
+BOOST_AUTO_TEST_CASE(chat_pendant_une_rafale_le_salon_reste_servi) {
+    support::ChienDeGarde garde(20s, "chat_pendant_une_rafale_le_salon_reste_servi bloque");
+    ServeurDeTest serveur(64); // 64 messages de retard au plus
+    auto a = connecter(serveur, "A");
+    auto b = connecter(serveur, "B");
+    // A envoie 2000 lignes d'un coup. Sa tâche les lit (branche « ligne » du select) ; si
+    // elle ne sert pas aussi la branche « salon » entre deux lignes, le salon avance sans
+    // elle, et elle prend du retard : un message d'un autre client, envoyé pendant la
+    // rafale, serait perdu pour A. rt::select essaie ses branches dans l'ordre (comme
+    // `biased;` chez tokio) : la réception doit venir en premier.
+    const std::string bourre(95, 'r');
+    std::string rafale;
+    for (int i = 0; i < 2000; ++i) {
+        rafale += bourre + std::to_string(i) + "\n";
+    }
+    rafale += "fin\n";
+    a.tcp->changer_delai(10s);
+    b.tcp->changer_delai(10s);
+    envoyer(a, rafale, "A");
+    for (int i = 0; i < 3000; ++i) {
+        if (lire_ligne(b, "B") == attendu(a, "fin")) {
+            break;
+        }
+    }
+    envoyer(b, "à toi\n", "B");
+    const std::string recu = lire_ligne(a, "A");
+    BOOST_TEST(recu == attendu(b, "à toi"),
+               "A, qui vient d'envoyer une rafale, ne doit pas avoir pris de retard sur le "
+               "salon ; il a reçu « "
+                   << recu
+                   << " » (mettez rx.recv() en PREMIÈRE branche du select : sinon, tant que le "
+                      "client envoie, le salon n'est jamais servi)");
+}
+
+BOOST_AUTO_TEST_CASE(chat_cent_connexions_ne_laissent_rien_derriere_elles) {
+    support::ChienDeGarde garde(30s, "chat_cent_connexions_ne_laissent_rien_derriere_elles "
+                                     "bloque");
+    ServeurDeTest serveur;
+    auto a = connecter(serveur, "A");
+    auto b = connecter(serveur, "B");
+    const std::size_t avant = descripteurs_ouverts();
+    for (int i = 0; i < 100; ++i) {
+        auto c = connecter(serveur, "le client de passage " + std::to_string(i));
+        if (i % 2 == 0) {
+            envoyer(c, "de passage\n", "le client de passage");
+            c.tcp->fermer(); // départ normal (FIN)
+        } else {
+            c.tcp->reinitialiser(); // départ brutal (RST)
+        }
+    }
+    BOOST_TEST_REQUIRE(attendre([&] { return serveur.abonnes() == 2u; }, 5000ms),
+                       "après 100 clients de passage, le salon doit compter 2 abonnés (A et B), "
+                       "il en compte "
+                           << serveur.abonnes() << " : chaque client parti doit quitter le salon");
+    BOOST_TEST(attendre([&] { return descripteurs_ouverts() <= avant; }, 5000ms),
+               "après 100 clients de passage, le processus a "
+                   << descripteurs_ouverts() << " descripteurs ouverts au lieu de " << avant
+                   << " au plus : la connexion d'un client parti doit être fermée (socket "
+                      "détruit avec sa tâche)");
+    // Les messages des clients de passage ont pu arriver à A ; on les saute.
+    envoyer(b, "toujours là\n", "B");
+    bool recu = false;
+    for (int i = 0; i < 200 && !recu; ++i) {
+        recu = lire_ligne(a, "A") == attendu(b, "toujours là");
+    }
+    BOOST_TEST(recu, "A et B doivent toujours pouvoir discuter");
+    BOOST_TEST(serveur.exceptions() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(chat_lecteur_lent_ne_bloque_pas_les_autres) {

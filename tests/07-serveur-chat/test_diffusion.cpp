@@ -159,10 +159,16 @@ BOOST_AUTO_TEST_CASE(diffusion_ferme_apres_le_dernier_emetteur) {
 BOOST_AUTO_TEST_CASE(diffusion_fonctionne_avec_des_chaines) {
     Canal<std::string> canal(2);
     auto r = canal.abonner();
+    auto s = canal.abonner();
     canal.envoyer("bonjour");
     auto recu = r.essayer_recevoir();
     BOOST_TEST_REQUIRE(std::holds_alternative<std::string>(recu));
     BOOST_TEST(std::get<std::string>(recu) == "bonjour");
+    auto recu2 = s.essayer_recevoir();
+    BOOST_TEST_REQUIRE(std::holds_alternative<std::string>(recu2));
+    BOOST_TEST(std::get<std::string>(recu2) == "bonjour",
+               "le second récepteur doit recevoir le message lui aussi : chaque récepteur en "
+               "reçoit une COPIE (un std::move hors de l'anneau le vide pour les suivants)");
 }
 
 // 100 000 opérations au hasard (envoyer, s'abonner, se désabonner, lire, copier ou détruire un
