@@ -12,7 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let adresse = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let adresse = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
     let listener = TcpListener::bind(&adresse).await?;
     // L'article : println!("Serveur en écoute sur 127.0.0.1:8080");
     println!("Serveur en écoute sur {}", listener.local_addr()?);

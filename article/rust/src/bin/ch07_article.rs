@@ -17,7 +17,9 @@ type Clients = Arc<Mutex<Vec<broadcast::Sender<String>>>>;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let adresse = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8081".to_string());
+    let adresse = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8081".to_string());
     let listener = TcpListener::bind(&adresse).await?;
     let clients: Clients = Arc::new(Mutex::new(Vec::new()));
 
@@ -37,7 +39,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-async fn gerer_client(socket: TcpStream, clients: Clients) -> Result<(), Box<dyn std::error::Error>> {
+async fn gerer_client(
+    socket: TcpStream,
+    clients: Clients,
+) -> Result<(), Box<dyn std::error::Error>> {
     let (reader, mut writer) = socket.into_split();
     let mut reader = BufReader::new(reader);
 
