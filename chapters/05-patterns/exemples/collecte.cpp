@@ -1,7 +1,9 @@
 /// \file
 /// \brief Chapitre 05 — « Collecte de résultats » : le programme de l'article. Cinq tâches
 /// lancées d'abord, attendues ensuite dans l'ordre de lancement ; chaque résultat est
-/// examiné (valeur ou `JoinError`).
+/// examiné (valeur ou `JoinError`). Le programme Rust de l'article ne compile pas (il rend
+/// un `Vec<i32>`, mais `from_millis(100 * i)` fait de `i` un `u64`) ; en C++, `100ms * i`
+/// multiplie une durée par un `int`, et la question ne se pose pas.
 ///
 /// Usage : `ch05_collecte`. Durée : 400 ms (la tâche la plus longue).
 #include <rt/rt.hpp>
