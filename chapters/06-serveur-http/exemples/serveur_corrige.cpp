@@ -186,8 +186,8 @@ rt::Task<void> servir(rt::net::TcpListener listener, Delais delais) {
                       << std::endl;
         }
         if (!accepte) {
-            // Pas de co_await dans un bloc catch (C++) : on attend ici. La pause laisse des
-            // connexions se fermer, et évite de boucler : le listener reste « prêt ».
+            // Pas de co_await dans un bloc catch ([expr.await]/2) : on attend ici. La pause
+            // laisse des connexions se fermer, et évite de boucler : le listener reste « prêt ».
             co_await rt::time::sleep(50ms);
             continue;
         }
