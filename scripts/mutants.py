@@ -584,9 +584,10 @@ def ecrire_bilan(dossier, mutants, duree, problemes):
     (dossier / "mutants.json").write_text(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     with open(dossier / "mutants.tsv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
-        w.writerow(["chapitre", "exercice", "mutant", "verdict", "tueurs", "description"])
+        # Les tests tueurs en dernier : seule colonne qui peut être vide.
+        w.writerow(["chapitre", "exercice", "mutant", "verdict", "description", "tueurs"])
         for m in mutants:
-            w.writerow([m.numero, m.exercice, m.nom, m.verdict, " ".join(m.tueurs), m.description])
+            w.writerow([m.numero, m.exercice, m.nom, m.verdict, m.description, " ".join(m.tueurs)])
 
 
 def principal(argv=None):
