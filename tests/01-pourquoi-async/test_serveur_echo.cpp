@@ -28,6 +28,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -265,6 +266,36 @@ BOOST_AUTO_TEST_CASE(echo_gros_volume_ecritures_partielles_et_eintr) {
     BOOST_TEST((recu == donnees.substr(0, recu.size())),
                "les octets renvoyés ne sont pas ceux reçus, dans le même ordre (octets perdus ou "
                "renvoyés deux fois après une écriture partielle ?)");
+}
+
+BOOST_AUTO_TEST_CASE(echo_vers_un_client_parti_sans_sigpipe) {
+    BOOST_TEST_MESSAGE("Le client envoie une ligne puis disparaît. Si ce test meurt par "
+                       "SIGPIPE : utilisez send(..., MSG_NOSIGNAL) plutôt que write().");
+    // Le comportement par défaut d'un programme : SIGPIPE tue le processus. (Boost.Asio, dont
+    // se servent les tests du serveur complet, l'ignore pour tout le processus : ce test-ci
+    // n'en crée pas, et rétablit le comportement par défaut au cas où.)
+    ::signal(SIGPIPE, SIG_DFL);
+    Paire paire;
+    const std::string message = "dernier message avant de partir\n";
+    BOOST_TEST_REQUIRE(::send(paire.test, message.data(), message.size(), 0) ==
+                       static_cast<ssize_t>(message.size()));
+    ::close(paire.test); // le client est parti : renvoyer son message échouera (EPIPE)
+    paire.test = -1;
+
+    bool erreur_systeme = false;
+    {
+        support::ChienDeGarde garde(5s, "echo_connexion ne rend pas la main alors que le client "
+                                        "est parti.");
+        try {
+            ch01::echo_connexion(paire.serveur);
+        } catch (const std::system_error&) {
+            erreur_systeme = true;
+        } catch (const std::exception& e) {
+            BOOST_FAIL("echo_connexion a levé : " << e.what());
+        }
+    }
+    BOOST_TEST(erreur_systeme, "renvoyer des octets vers un client parti doit échouer (EPIPE) : "
+                               "echo_connexion doit lever std::system_error");
 }
 
 // --- Le serveur complet -------------------------------------------------------------------
