@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -100,6 +101,12 @@ void accepter(int ecoute, bool bavard) {
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                // Plus de descripteur ou de mémoire : le client attend dans la file, et
+                // accept4() échouerait aussitôt. On patiente au lieu de tourner à vide.
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                continue;
+            }
             return; // socket d'écoute fermée (mode --auto) ou erreur grave
         }
         if (bavard) {
