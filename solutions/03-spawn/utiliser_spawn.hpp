@@ -7,6 +7,7 @@
 #include <rt/rt.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,20 +23,28 @@ namespace utiliser {
 /// La ligne 3 vient après la ligne 2 sans qu'on ait rien à faire : spawn met la tâche en
 /// file, elle ne démarre que lorsque cette fonction se suspend (co_await handle).
 inline rt::Task<std::vector<std::string>> programme_spawn(std::chrono::milliseconds attente) {
-    std::vector<std::string> journal;
-    journal.push_back("Lancement d'une tâche...");
-    // La lambda capture `attente` par valeur et le journal par pointeur : rt::spawn déplace
-    // la lambda dans la tâche, les captures vivent donc aussi longtemps qu'elle. Le pointeur
-    // reste valable parce que nous attendons la tâche avant de rendre le journal.
-    auto handle = rt::spawn([attente, j = &journal]() -> rt::Task<std::string> {
-        j->push_back("la tâche démarre");
+    // Le journal est partagé par cette fonction et la tâche lancée : un std::shared_ptr (l'Arc
+    // de Rust), que la lambda capture PAR VALEUR. La tâche possède sa copie du pointeur : le
+    // journal vit tant que l'une des deux s'en sert, quoi qu'il arrive à cette fonction
+    // (annulée, ou qui oublierait d'attendre la tâche). Capturer `&journal` marcherait ici
+    // parce que nous attendons la tâche avant de rendre, mais c'est la capture qui pend de la
+    // leçon (piège 1) dès qu'on cesse de l'attendre. Un seul thread : pas besoin de verrou ;
+    // sur un runtime multi-thread, il faudrait un std::mutex autour du vecteur.
+    auto journal = std::make_shared<std::vector<std::string>>();
+    journal->push_back("Lancement d'une tâche...");
+    // rt::spawn déplace la lambda (et ses copies de `attente` et `journal`) dans la tâche :
+    // le `async move` de l'article.
+    auto handle = rt::spawn([attente, journal]() -> rt::Task<std::string> {
+        journal->push_back("la tâche démarre");
         co_await rt::time::sleep(attente);
         co_return "Tâche terminée !";
     });
-    journal.push_back("Tâche lancée, continuons...");
-    // value() : l'équivalent de unwrap() ; lève la JoinError si la tâche a échoué.
-    journal.push_back((co_await handle).value());
-    co_return journal;
+    journal->push_back("Tâche lancée, continuons...");
+    // Un co_await seul dans son instruction (la règle du chapitre 02), puis value() :
+    // l'équivalent de unwrap(), qui lève la JoinError si la tâche a échoué.
+    auto fin = co_await handle;
+    journal->push_back(std::move(fin).value());
+    co_return *journal;
 }
 
 /// Lance `n` tâches avec rt::spawn — la i-ième dort (n - i) ms puis rend i * i — et rend
@@ -54,7 +63,8 @@ inline rt::Task<std::vector<int>> lancer_et_collecter(int n) {
     std::vector<int> resultats;
     resultats.reserve(handles.size());
     for (auto& handle : handles) {
-        resultats.push_back((co_await handle).value());
+        auto fin = co_await handle; // seul dans son instruction (règle du chapitre 02)
+        resultats.push_back(fin.value());
     }
     co_return resultats;
 }

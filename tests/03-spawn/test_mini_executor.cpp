@@ -79,6 +79,13 @@ mini::Task<void> attendre_tache_finie(mini::Executor* ex, int* recu, bool* finie
     *reprises_pendant = ex->resumes() - avant;
 }
 
+/// Attend une tâche qui finit à sa première reprise, puis note qu'elle a été réveillée.
+mini::Task<void> attendre_puis_noter(mini::Executor* ex, std::vector<std::string>* journal) {
+    auto h = ex->spawn(calculer_lentement(1, 0));
+    co_await h;
+    journal->push_back("attendeur");
+}
+
 mini::Task<int> etage(mini::Executor* ex, int profondeur) {
     if (profondeur == 0) {
         co_await mini::yield_now();
@@ -97,6 +104,16 @@ mini::Task<void> racine(mini::Executor* ex, int* recu) {
 mini::Task<int> incrementer(long* somme, int i) {
     *somme += i;
     co_return i;
+}
+
+/// Les paramètres d'une coroutine sont copiés dans sa trame et ne sont détruits qu'avec elle
+/// (les variables locales, elles, meurent dès la fin du corps) : un jeton passé par valeur
+/// dit si la trame a vraiment été libérée.
+mini::Task<int> garder_jeton(std::shared_ptr<int> jeton, int pauses) {
+    for (int i = 0; i < pauses; ++i) {
+        co_await mini::yield_now();
+    }
+    co_return *jeton;
 }
 
 /// Un objet dont on observe la destruction : la trame d'une tâche détachée doit être libérée.
@@ -169,6 +186,23 @@ BOOST_AUTO_TEST_CASE(mini_join_rend_la_valeur) {
                "les deux tâches doivent être terminées et leurs trames détruites");
 }
 
+BOOST_AUTO_TEST_CASE(mini_join_reveil_par_la_file) {
+    // File : attendeur, b. L'attendeur lance c (file : b, c) et se suspend ; b note b1 et cède
+    // (file : c, b) ; c se termine et réveille l'attendeur. Réveillé PAR LA FILE, il passe
+    // après b (b1 b2 attendeur) ; repris sur-le-champ dans finish(), il doublerait b.
+    mini::Executor ex;
+    std::vector<std::string> journal;
+    (void)ex.spawn(attendre_puis_noter(&ex, &journal));
+    (void)ex.spawn(noter_en_deux_temps(&journal, "b"));
+    const std::size_t reprises = run_surveille(ex);
+    BOOST_TEST(journal == (std::vector<std::string>{"b1", "b2", "attendeur"}),
+               "JoinState::finish() doit remettre l'attendeur en FIN de file (executor->schedule), "
+               "pas le reprendre tout de suite : attendu b1 b2 attendeur");
+    BOOST_TEST(reprises == 5u, "5 reprises attendues (attendeur 2, b 2, c 1), run() en rend "
+                                   << reprises << " : chaque reprise doit passer par la file");
+    BOOST_TEST(ex.alive() == 0u, "les trois tâches sont finies : trames détruites par run()");
+}
+
 BOOST_AUTO_TEST_CASE(mini_join_exception_devient_erreur) {
     mini::Executor ex;
     std::string message;
@@ -223,6 +257,26 @@ BOOST_AUTO_TEST_CASE(mini_cent_mille_taches) {
         finies += h.is_finished() ? 1 : 0;
     }
     BOOST_TEST(finies == N, "chaque JoinHandle doit voir sa tâche terminée");
+}
+
+BOOST_AUTO_TEST_CASE(mini_trames_finies_liberees) {
+    // 10 000 tâches qui gardent chacune une copie du jeton dans leur trame. Une fois run()
+    // terminé, toutes les trames doivent être détruites : il ne reste que notre copie.
+    // (Le test d'alive() ne suffit pas : une trame oubliée sans destroy() fuit sans bruit.)
+    auto jeton = std::make_shared<int>(3);
+    mini::Executor ex;
+    std::vector<mini::JoinHandle<int>> handles;
+    for (int i = 0; i < 10'000; ++i) {
+        handles.push_back(ex.spawn(garder_jeton(jeton, i % 3)));
+    }
+    run_surveille(ex);
+    BOOST_TEST(ex.alive() == 0u);
+    BOOST_TEST(
+        jeton.use_count() == 1,
+        "après run(), " << jeton.use_count() - 1
+                        << " trames terminées gardent encore leur copie du jeton : run() doit "
+                           "détruire (destroy()) chaque trame arrivée au bout, pas seulement "
+                           "l'oublier");
 }
 
 BOOST_AUTO_TEST_CASE(mini_handle_detruit_detache_la_tache) {

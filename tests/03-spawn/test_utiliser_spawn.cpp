@@ -1,14 +1,21 @@
 // Tests notés du chapitre 03 — exercice « utiliser » : utiliser_spawn.hpp, écrit avec rt.
 //
 // On vérifie le résultat ET la manière : les métriques du runtime disent combien de tâches
-// ont été lancées, donc un calcul fait « à la main » sans rt::spawn ne passe pas.
+// ont été lancées, donc un calcul fait « à la main » sans rt::spawn ne passe pas. Une tâche
+// espionne, lancée avant l'appel, relève le nombre de tâches vivantes pendant qu'elles
+// dorment : si on attend chaque tâche aussitôt après l'avoir lancée (le bon résultat, sans
+// aucune concurrence), elle n'en voit jamais plus d'une à la fois. Ce n'est pas une mesure de
+// temps : l'espionne passe dès que lancer_et_collecter se suspend pour la première fois, et
+// compte ce qui a été lancé jusque-là.
 #include <boost/test/unit_test.hpp>
 
 #include <support/chien_de_garde.hpp>
 
 #include "utiliser_spawn.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,13 +43,28 @@ rt::Task<Bilan> observer_programme(std::chrono::milliseconds attente) {
 struct Collecte {
     std::vector<int> resultats;
     std::uint64_t lancees = 0;
+    std::size_t max_vivantes = 0; ///< le plus de tâches lancées vivantes vues à la fois
 };
 
 rt::Task<Collecte> observer_collecte(int n) {
     Collecte c;
+    bool fini = false;
+    // Les pointeurs désignent des variables de cette coroutine, qui attend l'espionne avant
+    // de rendre : ils ne pendent pas. Les captures sont des copies (rt::spawn déplace la
+    // lambda dans la tâche).
+    auto espionne = rt::spawn([pc = &c, pfini = &fini]() -> rt::Task<void> {
+        while (!*pfini) {
+            const auto m = rt::Handle::current().metrics();
+            // Sans elle-même (la tâche principale de block_on n'est pas comptée).
+            pc->max_vivantes = std::max(pc->max_vivantes, m.num_alive_tasks - 1);
+            co_await rt::time::sleep(1ms);
+        }
+    });
     const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     c.resultats = co_await utiliser::lancer_et_collecter(n);
     c.lancees = rt::Handle::current().metrics().spawned_tasks_count - avant;
+    fini = true;
+    co_await espionne;
     co_return c;
 }
 
@@ -89,8 +111,21 @@ BOOST_AUTO_TEST_CASE(lancer_et_collecter_ordre_de_lancement) {
                                     std::to_string(c.lancees));
 }
 
-BOOST_AUTO_TEST_CASE(lancer_et_collecter_cinquante_taches) {
+BOOST_AUTO_TEST_CASE(lancer_et_collecter_taches_simultanees) {
     support::ChienDeGarde garde(20s, "lancer_et_collecter ne se termine pas");
+    const Collecte c = rt::block_on(observer_collecte(20));
+    BOOST_TEST(c.max_vivantes >= 20u,
+               "les 20 tâches doivent être lancées AVANT d'en attendre une seule (elles dorment "
+               "alors en même temps) ; au plus " +
+                   std::to_string(c.max_vivantes) +
+                   " vivantes à la fois : attendez-vous chaque handle aussitôt après spawn ?");
+}
+
+BOOST_AUTO_TEST_CASE(lancer_et_collecter_cinquante_puis_zero_tache) {
+    support::ChienDeGarde garde(20s, "lancer_et_collecter ne se termine pas");
+    const Collecte z = rt::block_on(observer_collecte(0));
+    BOOST_TEST(z.resultats.empty(), "lancer_et_collecter(0) doit rendre un vecteur vide");
+    BOOST_TEST(z.lancees == 0u, "lancer_et_collecter(0) ne lance aucune tâche");
     const Collecte c = rt::block_on(observer_collecte(50));
     std::vector<int> attendu;
     for (int i = 0; i < 50; ++i) {
@@ -98,11 +133,4 @@ BOOST_AUTO_TEST_CASE(lancer_et_collecter_cinquante_taches) {
     }
     BOOST_TEST(c.resultats == attendu, "50 tâches : résultats faux ou dans le désordre");
     BOOST_TEST(c.lancees == 50u, "50 tâches doivent être lancées avec rt::spawn");
-}
-
-BOOST_AUTO_TEST_CASE(lancer_et_collecter_zero_tache) {
-    support::ChienDeGarde garde(20s, "lancer_et_collecter(0) ne se termine pas");
-    const Collecte c = rt::block_on(observer_collecte(0));
-    BOOST_TEST(c.resultats.empty(), "lancer_et_collecter(0) doit rendre un vecteur vide");
-    BOOST_TEST(c.lancees == 0u);
 }

@@ -22,7 +22,9 @@ namespace {
 
 // Paramètre par valeur : la coroutine en garde une copie dans sa trame (CP.53).
 asio::awaitable<std::string> tache(std::chrono::milliseconds attente) {
-    asio::steady_timer minuterie(co_await asio::this_coro::executor, attente);
+    // Un co_await seul dans son instruction (règle du chapitre 02), puis la minuterie.
+    auto executeur = co_await asio::this_coro::executor;
+    asio::steady_timer minuterie(executeur, attente);
     co_await minuterie.async_wait(asio::use_awaitable);
     co_return "Tâche terminée !";
 }

@@ -47,7 +47,8 @@ rt::Task<void> principal() {
               << std::endl;
 
     for (auto& r : resultats) {
-        std::cout << "[" << nom_du_thread() << "] " << (co_await r).value() << std::endl;
+        auto fin = co_await r; // un co_await seul dans son instruction (règle du chapitre 02)
+        std::cout << "[" << nom_du_thread() << "] " << fin.value() << std::endl;
     }
     std::cout << "[" << nom_du_thread() << "] passages par la file distante pendant ce temps : "
               << handle.metrics().remote_schedule_count - distants_avant << std::endl;

@@ -47,12 +47,14 @@ rt::Task<void> principal() {
           "calcul synchrone fini (" + std::to_string(x % 1000) + ") : toujours rien de A ni de B");
 
     etape("principal", "co_await a : je me suspends, le planificateur vide sa file");
-    const int ra = (co_await a).value();
+    auto fin_a = co_await a; // un co_await seul dans son instruction (règle du chapitre 02)
+    const int ra = fin_a.value();
     etape("principal", "réveillé par la fin de A (résultat " + std::to_string(ra) + ")");
 
     // B est terminée depuis longtemps : co_await rend son résultat sans suspendre.
     const bool b_finie = b.is_finished();
-    const int rb = (co_await b).value();
+    auto fin_b = co_await b;
+    const int rb = fin_b.value();
     etape("principal", std::string("B était déjà finie (is_finished = ") +
                            (b_finie ? "vrai" : "faux") + "), résultat " + std::to_string(rb) +
                            " sans attendre");

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <utility>
 
 using namespace std::chrono_literals;
 
@@ -25,7 +26,8 @@ rt::Task<void> main_async(std::chrono::milliseconds attente) {
 
     std::cout << "Tâche lancée, continuons..." << std::endl;
 
-    std::string resultat = (co_await handle).value(); // value() : le unwrap() de Rust
+    auto fin = co_await handle;                    // un co_await seul dans son instruction
+    std::string resultat = std::move(fin).value(); // value() : le unwrap() de Rust
     std::cout << resultat << std::endl;
 }
 

@@ -7,6 +7,7 @@
 #include <rt/rt.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,12 +23,15 @@ namespace utiliser {
 /// La ligne 3 vient après la ligne 2 sans qu'on ait rien à faire : spawn met la tâche en
 /// file, elle ne démarre que lorsque cette fonction se suspend (co_await handle).
 inline rt::Task<std::vector<std::string>> programme_spawn(std::chrono::milliseconds attente) {
-    std::vector<std::string> journal;
+    // Le journal est partagé avec la tâche lancée : un std::shared_ptr (l'Arc de Rust).
+    auto journal = std::make_shared<std::vector<std::string>>();
     // TODO (1) : le programme de l'article (chapters/03-spawn/exemples/spawn.cpp), mais en
     // ajoutant les lignes au journal au lieu de les afficher. La tâche lancée ajoute elle-même
     // « la tâche démarre » en commençant, dort `attente`, puis rend « Tâche terminée ! ».
+    // La lambda capture `journal` PAR VALEUR (une copie du shared_ptr), jamais `&journal` ni
+    // une référence à une variable locale de cette fonction (piège 1 de la leçon).
     (void)attente;
-    co_return journal;
+    co_return *journal;
 }
 
 /// Lance `n` tâches avec rt::spawn — la i-ième dort (n - i) ms puis rend i * i — et rend
