@@ -23,7 +23,9 @@ namespace {
 // Paramètre par valeur : `i` est copié dans la trame de la coroutine (CP.53).
 asio::awaitable<int> tache(int i) {
     // La minuterie vit dans la trame, comme le Sleep de rt : aucune allocation pour elle.
-    asio::steady_timer minuterie(co_await asio::this_coro::executor, 100ms);
+    // Un co_await seul dans son instruction (règle du chapitre 02), puis la minuterie.
+    auto executeur = co_await asio::this_coro::executor;
+    asio::steady_timer minuterie(executeur, 100ms);
     co_await minuterie.async_wait(asio::use_awaitable);
     co_return i * 2;
 }

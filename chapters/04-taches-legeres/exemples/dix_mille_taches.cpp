@@ -39,7 +39,8 @@ rt::Task<void> main_async(int n) {
     // Attendre toutes les tâches, dans l'ordre de lancement.
     std::int64_t somme = 0;
     for (auto& handle : handles) {
-        const int resultat = (co_await handle).value();
+        auto fin = co_await handle; // un co_await seul dans son instruction (chapitre 02)
+        const int resultat = fin.value();
         somme += resultat; // Traiter le résultat...
     }
 
