@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,25 +47,30 @@ struct Collecte {
     std::size_t max_vivantes = 0; ///< le plus de tâches lancées vivantes vues à la fois
 };
 
-rt::Task<Collecte> observer_collecte(int n) {
-    Collecte c;
+/// Ce que l'espionne et le test partagent : un shared_ptr capturé par valeur, comme le
+/// journal de programme_spawn (aucune référence vers une variable locale du test).
+struct Espion {
     bool fini = false;
-    // Les pointeurs désignent des variables de cette coroutine, qui attend l'espionne avant
-    // de rendre : ils ne pendent pas. Les captures sont des copies (rt::spawn déplace la
-    // lambda dans la tâche).
-    auto espionne = rt::spawn([pc = &c, pfini = &fini]() -> rt::Task<void> {
-        while (!*pfini) {
+    std::size_t max_vivantes = 0;
+};
+
+rt::Task<Collecte> observer_collecte(int n) {
+    auto espion = std::make_shared<Espion>();
+    auto espionne = rt::spawn([espion]() -> rt::Task<void> {
+        while (!espion->fini) {
             const auto m = rt::Handle::current().metrics();
             // Sans elle-même (la tâche principale de block_on n'est pas comptée).
-            pc->max_vivantes = std::max(pc->max_vivantes, m.num_alive_tasks - 1);
+            espion->max_vivantes = std::max(espion->max_vivantes, m.num_alive_tasks - 1);
             co_await rt::time::sleep(1ms);
         }
     });
+    Collecte c;
     const auto avant = rt::Handle::current().metrics().spawned_tasks_count;
     c.resultats = co_await utiliser::lancer_et_collecter(n);
     c.lancees = rt::Handle::current().metrics().spawned_tasks_count - avant;
-    fini = true;
+    espion->fini = true;
     co_await espionne;
+    c.max_vivantes = espion->max_vivantes;
     co_return c;
 }
 
