@@ -66,15 +66,22 @@ Semaphore::Take Semaphore::try_take(std::size_t n) noexcept {
 }
 
 std::size_t Semaphore::take_up_to(std::size_t wanted, bool& closed) noexcept {
-    // Même ordre que try_take ; d'autres peuvent prendre en même temps (sans verrou), jamais
-    // ajouter (on tient le verrou que prend tout ajout).
+    // Même ordre que try_take. D'autres peuvent prendre ou rendre en même temps sans verrou
+    // (tant que WAITERS est bas) : le compare-and-swap échoue alors, et l'on recommence.
     std::size_t current = permits_.load(std::memory_order_relaxed);
     for (;;) {
         closed = (current & CLOSED) != 0;
-        const std::size_t taken = closed ? 0 : std::min(wanted, current >> PERMIT_SHIFT);
-        if (taken == 0 ||
-            permits_.compare_exchange_weak(current, current - (taken << PERMIT_SHIFT),
-                                           std::memory_order_acquire, std::memory_order_relaxed)) {
+        if (closed) {
+            return 0;
+        }
+        const std::size_t taken = std::min(wanted, current >> PERMIT_SHIFT);
+        std::size_t next = current - (taken << PERMIT_SHIFT);
+        if (taken < wanted) {
+            next |= WAITERS; // on va se mettre en file : ceux qui rendent passeront par elle
+        }
+        if (next == current ||
+            permits_.compare_exchange_weak(current, next, std::memory_order_acquire,
+                                           std::memory_order_relaxed)) {
             return taken;
         }
     }
@@ -93,14 +100,31 @@ void Semaphore::release_locked(std::size_t n, detail::WakeList& wakes) noexcept 
             wakes.push(std::move(head->waker));
         }
     }
+    if (!waiters_.empty()) {
+        return; // tout est allé à la file, qui attend encore
+    }
+    // release : qui prendra ces autorisations (acquire) verra ce que nous avons fait avant de
+    // les rendre. Puis la file est vide : on baisse WAITERS (on tient le verrou, seul endroit
+    // où il change), et l'on pourra de nouveau rendre sans verrou.
     if (n != 0) {
-        // release : qui prendra ces autorisations (acquire) verra ce que nous avons fait
-        // avant de les rendre.
         permits_.fetch_add(n << PERMIT_SHIFT, std::memory_order_release);
+    }
+    if ((permits_.load(std::memory_order_relaxed) & WAITERS) != 0) {
+        permits_.fetch_and(~WAITERS, std::memory_order_release);
     }
 }
 
 void Semaphore::release(std::size_t n) noexcept {
+    // Personne n'attend : un compare-and-swap suffit. Il échoue si quelqu'un se met en file
+    // entre-temps (il lève WAITERS dans le même mot, sous le verrou de la file) : on passe
+    // alors par la file, pour le servir. release : voir release_locked.
+    std::size_t current = permits_.load(std::memory_order_relaxed);
+    while ((current & WAITERS) == 0) {
+        if (permits_.compare_exchange_weak(current, current + (n << PERMIT_SHIFT),
+                                           std::memory_order_release, std::memory_order_relaxed)) {
+            return;
+        }
+    }
     detail::WakeList wakes; // détruite après le verrou : les réveils se font verrou relâché
     std::lock_guard lock(waiters_lock_);
     release_locked(n, wakes);
@@ -114,7 +138,8 @@ void Semaphore::add_permits(std::size_t n) {
     }
     detail::WakeList wakes;
     std::lock_guard lock(waiters_lock_);
-    // Sous le verrou, le compteur ne peut que baisser : la vérification reste vraie.
+    // Sous le verrou, d'autres peuvent encore rendre sans verrou ce qu'ils avaient pris, pas
+    // plus : la vérification reste vraie.
     const std::size_t available = permits_.load(std::memory_order_relaxed) >> PERMIT_SHIFT;
     if (n > MAX_PERMITS - available) {
         throw std::overflow_error("Semaphore::add_permits : plus de Semaphore::MAX_PERMITS "
@@ -136,9 +161,7 @@ void Semaphore::close() {
         given_back += waiter->wanted - waiter->remaining; // ce qu'elle avait déjà reçu
         wakes.push(std::move(waiter->waker));
     }
-    if (given_back != 0) {
-        permits_.fetch_add(given_back << PERMIT_SHIFT, std::memory_order_release);
-    }
+    release_locked(given_back, wakes); // la file est vide : au compteur, et WAITERS baissé
 }
 
 bool Semaphore::is_closed() const noexcept {
@@ -233,8 +256,9 @@ bool Semaphore::Acquire::retry(std::coroutine_handle<> caller) noexcept {
 bool Semaphore::Acquire::take_or_queue(std::coroutine_handle<> caller) {
     auto& me = detail::require_current_task("Semaphore::acquire");
     std::lock_guard lock(semaphore_.waiters_lock_);
-    // Sous le verrou : tout ce qui est rendu passe par nous ou par la file. Ce qui est
-    // disponible maintenant est à nous, le reste viendra de la file, dans l'ordre.
+    // Sous le verrou, la file ne bouge pas. Ce qui est disponible maintenant est à nous ; s'il
+    // en manque, take_up_to lève WAITERS dans le même compare-and-swap : tout ce qui sera
+    // rendu passera par la file, qui nous servira le reste dans l'ordre.
     bool closed = false;
     const std::size_t taken = semaphore_.take_up_to(wanted_, closed);
     if (closed) {

@@ -122,9 +122,10 @@ private:
 /// n'y a aucune autorisation disponible** (tout ce qui est rendu va d'abord à la file).
 ///
 /// Le compteur est atomique : prendre une autorisation disponible ne prend aucun verrou
-/// (un compare-and-swap). La file d'attente, elle, est sous un `std::mutex`, que prennent
-/// aussi ceux qui rendent des autorisations (ils servent la file). C'est le découpage de
-/// `batch_semaphore.rs` chez tokio.
+/// (un compare-and-swap), et la rendre non plus tant que personne n'attend. La file
+/// d'attente, elle, est sous un `std::mutex` ; un bit du compteur (WAITERS) dit qu'elle n'est
+/// pas vide, et ceux qui rendent des autorisations passent alors par elle. C'est le découpage
+/// de `batch_semaphore.rs` chez tokio, dont la restitution prend toujours le verrou.
 ///
 /// Une attente abandonnée (`abort`, `select`, `timeout`) quitte la file et rend ce qu'elle
 /// avait déjà reçu : le sémaphore est comme si elle n'avait jamais attendu.
@@ -254,9 +255,12 @@ private:
     friend class OwnedSemaphorePermit;
     using Waiter = Acquire::Node;
 
-    /// Le mot atomique : `disponibles << 1 | CLOSED`.
+    /// Le mot atomique : `disponibles << 2 | WAITERS | CLOSED`.
     static constexpr std::size_t CLOSED = 1;
-    static constexpr int PERMIT_SHIFT = 1;
+    /// Levé tant que la file n'est pas vide (écrit seulement sous le verrou de la file) :
+    /// ceux qui rendent des autorisations passent alors par la file.
+    static constexpr std::size_t WAITERS = 2;
+    static constexpr int PERMIT_SHIFT = 2;
 
     /// Refuse une demande de plus de `MAX_PERMITS` (`std::invalid_argument`).
     static void check_request(std::size_t n, const char* what);
@@ -264,13 +268,15 @@ private:
     enum class Take { Taken, Missing, Closed };
     /// Prend `n` autorisations disponibles d'un coup, sans verrou.
     Take try_take(std::size_t n) noexcept;
-    /// Prend au plus `wanted` autorisations disponibles (verrou de la file tenu) ; rend
-    /// combien, et si le sémaphore est fermé.
+    /// Prend au plus `wanted` autorisations disponibles (verrou de la file tenu) et, s'il en
+    /// manque, lève WAITERS dans le même compare-and-swap ; rend combien, et si le sémaphore
+    /// est fermé.
     std::size_t take_up_to(std::size_t wanted, bool& closed) noexcept;
-    /// Rend `n` autorisations : d'abord à la file, le reste au compteur (verrou tenu). Les
-    /// réveils des servis sont ajoutés à `wakes`, à exécuter verrou relâché.
+    /// Rend `n` autorisations : d'abord à la file, le reste au compteur, et baisse WAITERS si
+    /// la file est vide (verrou tenu). Les réveils des servis sont ajoutés à `wakes`, à
+    /// exécuter verrou relâché.
     void release_locked(std::size_t n, detail::WakeList& wakes) noexcept;
-    /// Rend `n` autorisations (prend le verrou).
+    /// Rend `n` autorisations : sans verrou si personne n'attend, par la file sinon.
     void release(std::size_t n) noexcept;
 
     std::atomic<std::size_t> permits_;
