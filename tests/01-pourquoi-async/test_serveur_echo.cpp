@@ -432,7 +432,10 @@ BOOST_AUTO_TEST_CASE(serveur_patiente_sur_emfile_sans_tourner_a_vide) {
     BOOST_TEST_REQUIRE(connectes, "les clients n'ont pas pu se connecter");
     BOOST_TEST_MESSAGE("pendant " << fenetre.count() << " ms d'EMFILE : " << consomme.count()
                                   << " ms de CPU consommés");
-    BOOST_TEST(acceptees_pendant == 0u, "aucun client ne peut être accepté sans descripteur");
+    // Un accept4() déjà en attente a réservé son descripteur avant que la limite ne baisse :
+    // il peut encore accepter un client, pas les trois.
+    BOOST_TEST_REQUIRE(acceptees_pendant < static_cast<std::size_t>(n),
+                       "les trois clients ont été acceptés : le test n'a pas provoqué EMFILE");
     BOOST_TEST(consomme < fenetre / 4,
                "la boucle d'acceptation a consommé "
                    << consomme.count() << " ms de CPU en " << fenetre.count()
