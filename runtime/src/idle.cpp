@@ -25,6 +25,10 @@ bool Idle::notify_should_wakeup() const noexcept {
 }
 
 std::optional<std::size_t> Idle::worker_to_notify() {
+    // Nous venons de publier une tâche (dans une file, dont la longueur n'est pas écrite en
+    // seq_cst) : la barrière la place avant notre lecture de `state_` dans l'ordre total (voir
+    // notify_if_work_pending, de l'autre côté).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!notify_should_wakeup()) {
         return std::nullopt; // un chercheur trouvera le travail, ou personne ne dort
     }
@@ -79,6 +83,11 @@ bool Idle::unpark_worker_by_id(std::size_t index) {
 bool Idle::is_parked(std::size_t index) {
     std::lock_guard lock(mutex_);
     return std::find(sleepers_.begin(), sleepers_.end(), index) != sleepers_.end();
+}
+
+bool Idle::has_parked_worker() const noexcept {
+    // relaxed : une indication pour décider de guetter ou non ; rien n'en dépend d'autre.
+    return (state_.load(std::memory_order_relaxed) >> UNPARK_SHIFT) < num_workers_;
 }
 
 std::size_t Idle::num_searching() const noexcept {

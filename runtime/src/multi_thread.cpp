@@ -3,12 +3,14 @@
 
 #include "rt/detail/multi_thread.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <optional>
 #include <utility>
 
 #include "rt/detail/context.hpp"
 #include "rt/detail/coop.hpp"
+#include "rt/detail/spin.hpp"
 
 namespace rt::detail {
 
@@ -19,12 +21,18 @@ namespace {
 /// au pilote du runtime.
 class BlockOnThread final : public TaskScheduler {
 public:
-    explicit BlockOnThread(Scheduler& runtime) noexcept : runtime_(runtime) { runtime_.add_ref(); }
+    explicit BlockOnThread(MultiThreadScheduler& runtime) noexcept : runtime_(runtime) {
+        runtime_.add_ref();
+    }
 
     void schedule(TaskHeader*) noexcept override {
-        std::lock_guard lock(mutex_);
-        notified_ = true;
-        condvar_.notify_one();
+        // acq_rel : l'échange et celui de wait() se répondent sur le même mot, aucun réveil
+        // ne se perd ; la tâche elle-même se publie par son propre état (TaskState).
+        if (state_.exchange(NOTIFIED, std::memory_order_acq_rel) == SLEEPING) {
+            // Prendre le verrou garantit que le thread est bien dans wait() de la condition.
+            { std::lock_guard lock(mutex_); }
+            condvar_.notify_one();
+        }
     }
     void on_complete(TaskHeader* task) noexcept override { task->release(); }
     void count_unhandled_panic() noexcept override { runtime_.count_unhandled_panic(); }
@@ -32,20 +40,37 @@ public:
     Driver& driver() noexcept override { return runtime_.driver(); }
 
     /// Dort jusqu'à ce que la tâche principale soit réveillée (rend aussitôt la première
-    /// fois : une tâche neuve est prête).
+    /// fois : une tâche neuve est prête). Guette d'abord le réveil un instant (spin.hpp).
     void wait() {
+        // relaxed : ne sert qu'à sortir de la boucle ; l'échange qui suit consomme le réveil.
+        // Seulement si un worker dort : sinon tous les cœurs travaillent peut-être déjà (les
+        // workers sont aussi nombreux que les cœurs), et guetter en prendrait un.
+        if (runtime_.has_parked_worker()) {
+            spin_.spin([this] { return state_.load(std::memory_order_relaxed) == NOTIFIED; });
+        }
+        if (state_.exchange(EMPTY, std::memory_order_acq_rel) == NOTIFIED) {
+            return;
+        }
         std::unique_lock lock(mutex_);
-        condvar_.wait(lock, [this] { return notified_; });
-        notified_ = false;
+        int expected = EMPTY;
+        if (!state_.compare_exchange_strong(expected, SLEEPING, std::memory_order_acq_rel)) {
+            state_.store(EMPTY, std::memory_order_relaxed); // NOTIFIED entre-temps : consommé
+            return;
+        }
+        condvar_.wait(lock, [this] { return state_.load(std::memory_order_acquire) == NOTIFIED; });
+        state_.store(EMPTY, std::memory_order_relaxed); // seul schedule() écrit encore, NOTIFIED
     }
 
 private:
     ~BlockOnThread() override { runtime_.release(); }
 
-    Scheduler& runtime_;
+    enum : int { EMPTY, SLEEPING, NOTIFIED };
+
+    MultiThreadScheduler& runtime_;
+    std::atomic<int> state_{NOTIFIED}; ///< NOTIFIED au départ : la tâche neuve est prête
+    AdaptiveSpin spin_;                ///< seul le thread de block_on s'en sert
     std::mutex mutex_;
     std::condition_variable condvar_;
-    bool notified_ = true; ///< protégé par mutex_
 };
 
 } // namespace
@@ -113,14 +138,25 @@ void MultiThreadScheduler::notify_parked() noexcept {
     }
 }
 
-void MultiThreadScheduler::notify_if_work_pending() noexcept {
-    for (auto& worker : workers_) {
+bool MultiThreadScheduler::has_pending_work() const noexcept {
+    if (!inject_.is_empty()) {
+        return true;
+    }
+    for (const auto& worker : workers_) {
         if (worker->run_queue.has_tasks()) {
-            notify_parked();
-            return;
+            return true;
         }
     }
-    if (!inject_.is_empty()) {
+    return false;
+}
+
+void MultiThreadScheduler::notify_if_work_pending() noexcept {
+    // seq_cst : nous venons d'écrire l'état des chercheurs (Idle) et lisons les files ; celui
+    // qui publie écrit une file puis lit cet état (même barrière dans worker_to_notify). Les
+    // lectures des files ne sont pas seq_cst : les deux barrières garantissent qu'au moins
+    // l'un des deux voit l'écriture de l'autre.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (has_pending_work()) {
         notify_parked();
     }
 }

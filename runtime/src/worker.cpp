@@ -47,7 +47,7 @@ void Worker::run() noexcept {
             run_task(task);
         } else if (TaskHeader* stolen = steal_work()) {
             run_task(stolen);
-        } else {
+        } else if (!spin_for_work()) {
             park();
         }
     }
@@ -211,8 +211,12 @@ void Worker::transition_from_searching() noexcept {
         return;
     }
     is_searching_ = false;
+    // Le dernier chercheur s'arrête : ceux qui ont publié du travail pendant sa recherche
+    // n'ont réveillé personne (il allait le trouver). S'il en reste, un autre doit le prendre.
+    // S'il n'en reste pas, réveiller quelqu'un pour rien (tokio le fait) coûterait un appel
+    // système ici et un thread de plus à faire tourner là-bas.
     if (scheduler.idle_.transition_worker_from_searching()) {
-        scheduler.notify_parked();
+        scheduler.notify_if_work_pending();
     }
 }
 
@@ -220,6 +224,17 @@ bool Worker::should_notify_others() const noexcept {
     // Plus d'une tâche en attente chez nous, et personne ne cherche de notre côté : un autre
     // worker pourrait en prendre.
     return !is_searching_ && (lifo_slot_ ? 1u : 0u) + run_queue.len() > 1;
+}
+
+bool Worker::spin_for_work() noexcept {
+    // Seul un chercheur guette (au plus la moitié des workers, voir Idle) : tant qu'il
+    // cherche, ceux qui publient du travail ne réveillent personne, et il le prend sans
+    // qu'aucun thread ne dorme ni ne se réveille (voir spin.hpp). Les autres se garent tout de
+    // suite, pour ne pas prendre aux threads occupés les cœurs qu'il leur faut.
+    if (!is_searching_) {
+        return false;
+    }
+    return spin_.spin([this] { return scheduler.is_closed() || scheduler.has_pending_work(); });
 }
 
 bool Worker::transition_to_parked() noexcept {

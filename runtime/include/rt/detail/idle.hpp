@@ -48,6 +48,8 @@ public:
     bool is_parked(std::size_t index);
     /// \brief Nombre de workers qui cherchent (une mesure).
     [[nodiscard]] std::size_t num_searching() const noexcept;
+    /// \brief Vrai si au moins un worker est garé (un cœur est peut-être libre).
+    [[nodiscard]] bool has_parked_worker() const noexcept;
 
 private:
     static constexpr unsigned UNPARK_SHIFT = 16;

@@ -68,6 +68,10 @@ public:
         forced_yields_.fetch_add(1, std::memory_order_relaxed); // une mesure
     }
 
+    /// \brief Vrai si au moins un worker est garé : le thread de `block_on` peut alors guetter
+    /// le réveil de sa tâche sans prendre un cœur à un worker occupé.
+    [[nodiscard]] bool has_parked_worker() const noexcept { return idle_.has_parked_worker(); }
+
 private:
     friend struct Worker;
 
@@ -78,7 +82,11 @@ private:
     void schedule_task(TaskHeader* task, bool is_yield) noexcept;
     /// Réveille un worker garé, si aucun ne cherche (voir `Idle`).
     void notify_parked() noexcept;
-    /// Le dernier chercheur se gare : s'il reste du travail quelque part, réveiller quelqu'un.
+    /// Vrai s'il y a du travail à prendre : dans la file globale, ou à voler dans la file
+    /// d'un worker (une indication ; voir notify_if_work_pending pour une décision sûre).
+    [[nodiscard]] bool has_pending_work() const noexcept;
+    /// Le dernier chercheur s'arrête (il a trouvé une tâche, ou il se gare) : s'il reste du
+    /// travail quelque part, réveiller quelqu'un pour le prendre.
     void notify_if_work_pending() noexcept;
 
     Driver driver_;

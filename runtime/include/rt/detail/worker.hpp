@@ -10,6 +10,7 @@
 
 #include "rt/detail/local_queue.hpp"
 #include "rt/detail/parker.hpp"
+#include "rt/detail/spin.hpp"
 
 namespace rt::detail {
 
@@ -68,6 +69,7 @@ private:
     void run_task(TaskHeader* task) noexcept;
     void push_to_queue(TaskHeader* task) noexcept;
     void maintenance() noexcept;
+    bool spin_for_work() noexcept;
     void park() noexcept;
     bool transition_to_searching() noexcept;
     void transition_from_searching() noexcept;
@@ -86,6 +88,7 @@ private:
     bool is_parking_ = false;   ///< dans park() : les réveils du pilote ne notifient pas
     std::uint32_t tick_ = 0;    ///< nombre de tours de boucle
     std::uint64_t rand_state_;  ///< pour choisir une victime au hasard
+    AdaptiveSpin spin_;         ///< le guet avant de se garer (spin_for_work)
 };
 
 /// \brief Le worker qui exécute le thread courant (nul hors d'un worker).
