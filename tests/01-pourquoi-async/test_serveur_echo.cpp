@@ -383,6 +383,30 @@ BOOST_AUTO_TEST_CASE(serveur_patiente_sur_emfile_sans_tourner_a_vide) {
                        "attendent : la boucle d'acceptation doit patienter sans brûler le CPU, "
                        "puis servir les trois clients quand des descripteurs se libèrent.");
     auto serveur = serveur_demarre();
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(serveur->port());
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    // Sous UBSan, la première vérification du vptr d'un type (au démarrage ou à la fin d'un
+    // std::thread) ouvre un tube : pendant la pénurie, elle échouerait et signalerait une
+    // fausse erreur. D'abord un client servi normalement : le thread d'acceptation a vraiment
+    // démarré, et un thread de connexion est né puis mort ; on attend qu'il ait disparu.
+    const std::size_t threads_serveur = support::nombre_threads();
+    {
+        const int premier = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        BOOST_TEST_REQUIRE(premier >= 0);
+        BOOST_TEST_REQUIRE(::connect(premier, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+        const std::string message = "avant EMFILE\n";
+        ::send(premier, message.data(), message.size(), MSG_NOSIGNAL);
+        const std::string recu =
+            lire_avec_echeance(premier, message.size(), 3000ms, [] { return false; });
+        ::close(premier);
+        BOOST_TEST_REQUIRE(recu == message, "le premier client (avant EMFILE) n'a pas reçu son "
+                                            "écho : boucle_acceptation sert-elle les clients ?");
+    }
+    BOOST_TEST_REQUIRE(attendre([&] { return support::nombre_threads() <= threads_serveur; }),
+                       "le thread du premier client ne s'est pas terminé après sa déconnexion");
+    const std::size_t acceptees_avant = serveur->connexions_acceptees();
     constexpr int n = 3;
     // Les sockets des clients sont créées avant d'épuiser les descripteurs (connect() n'en
     // consomme pas de nouveau).
@@ -404,10 +428,6 @@ BOOST_AUTO_TEST_CASE(serveur_patiente_sur_emfile_sans_tourner_a_vide) {
     for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
         bouchons.push_back(fd);
     const bool emfile = errno == EMFILE;
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(serveur->port());
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool connectes = true;
     for (int c : clients) // la poignée de main se fait dans le noyau, sans accept()
         connectes = connectes && ::connect(c, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
@@ -423,17 +443,20 @@ BOOST_AUTO_TEST_CASE(serveur_patiente_sur_emfile_sans_tourner_a_vide) {
     const auto cpu_avant = cpu();
     std::this_thread::sleep_for(fenetre);
     const auto consomme = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - cpu_avant);
-    const std::size_t acceptees_pendant = serveur->connexions_acceptees();
+    const std::size_t acceptees_pendant = serveur->connexions_acceptees() - acceptees_avant;
 
+    // La limite d'abord : descripteur par descripteur, le serveur pourrait accepter un client
+    // alors que le suivant manque encore (à UBSan, par exemple).
+    ::setrlimit(RLIMIT_NOFILE, &origine);
     for (int fd : bouchons)
         ::close(fd);
-    ::setrlimit(RLIMIT_NOFILE, &origine);
     BOOST_TEST_REQUIRE(emfile, "le test n'a pas pu épuiser les descripteurs");
     BOOST_TEST_REQUIRE(connectes, "les clients n'ont pas pu se connecter");
     BOOST_TEST_MESSAGE("pendant " << fenetre.count() << " ms d'EMFILE : " << consomme.count()
                                   << " ms de CPU consommés");
-    // Un accept4() déjà en attente a réservé son descripteur avant que la limite ne baisse :
-    // il peut encore accepter un client, pas les trois.
+    // Un accept4() déjà bloqué avant que la limite ne baisse avait réservé son descripteur : il
+    // a pu accepter un client (son thread est du même type que celui du premier client : UBSan
+    // le connaît déjà). Pas les trois.
     BOOST_TEST_REQUIRE(acceptees_pendant < static_cast<std::size_t>(n),
                        "les trois clients ont été acceptés : le test n'a pas provoqué EMFILE");
     BOOST_TEST(consomme < fenetre / 4,
