@@ -264,6 +264,7 @@ class Build:
     def __init__(self, racine, dossier, copie, jobs, plafond, ccache, journaux, cache):
         self.racine, self.dossier, self.copie = racine, dossier, copie
         self.jobs, self.plafond, self.ccache, self.journaux = jobs, plafond, ccache, journaux
+        self.echec_runtime = False  # la dernière construction a échoué dans runtime/
         self.env = dict(os.environ, BOOST_TEST_COLOR_OUTPUT="no", CLICOLOR_FORCE="0")
         if ccache:
             # Un cache propre aux mutants : il sert quand un fichier revient à son contenu
@@ -314,6 +315,7 @@ class Build:
                            capture_output=True, text=True, env=self.env)
         sortie = r.stdout + r.stderr
         journal.write_text(sortie, encoding="utf-8")
+        self.echec_runtime = bool(re.search(r"^FAILED: runtime/", sortie, re.M))
         if r.returncode == 0:
             return True, []
         return False, premieres_erreurs(sortie, self.copie)
@@ -472,7 +474,10 @@ def evaluer_chapitre(build, slug, liste, compteur, problemes):
             ok, erreurs = build.construire(cibles, Path(str(base) + "-compilation.log"))
             m.duree_build = time.monotonic() - t0
             if not ok:
-                m.verdict, m.erreur = "invalide", ["ne compile pas :"] + erreurs
+                entete = "ne compile pas :"
+                if build.echec_runtime:  # un mutant ne touche pas runtime/ : le dépôt a changé en route
+                    entete = "ne compile pas (l'erreur est dans runtime/, pas dans le mutant : le dépôt a-t-il changé ?) :"
+                m.verdict, m.erreur = "invalide", [entete] + erreurs
             else:
                 t1 = time.monotonic()
                 res = build.lancer_tests(numero, slug, Path(str(base) + ".xml"),
