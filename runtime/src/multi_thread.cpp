@@ -42,12 +42,11 @@ public:
     /// Dort jusqu'à ce que la tâche principale soit réveillée (rend aussitôt la première
     /// fois : une tâche neuve est prête). Guette d'abord le réveil un instant (spin.hpp).
     void wait() {
-        // relaxed : ne sert qu'à sortir de la boucle ; l'échange qui suit consomme le réveil.
-        // Seulement si un worker dort : sinon tous les cœurs travaillent peut-être déjà (les
-        // workers sont aussi nombreux que les cœurs), et guetter en prendrait un.
-        if (runtime_.has_parked_worker()) {
-            spin_.spin([this] { return state_.load(std::memory_order_relaxed) == NOTIFIED; });
-        }
+        // Seulement tant qu'un worker dort : sinon tous les cœurs travaillent peut-être (les
+        // workers sont aussi nombreux que les cœurs), et guetter en prendrait un. relaxed : ne
+        // sert qu'à sortir de la boucle ; l'échange qui suit consomme le réveil.
+        spin_.spin([this] { return state_.load(std::memory_order_relaxed) == NOTIFIED; },
+                   [this] { return runtime_.has_parked_worker(); });
         if (state_.exchange(EMPTY, std::memory_order_acq_rel) == NOTIFIED) {
             return;
         }

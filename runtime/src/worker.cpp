@@ -227,14 +227,16 @@ bool Worker::should_notify_others() const noexcept {
 }
 
 bool Worker::spin_for_work() noexcept {
-    // Seul un chercheur guette (au plus la moitié des workers, voir Idle) : tant qu'il
-    // cherche, ceux qui publient du travail ne réveillent personne, et il le prend sans
-    // qu'aucun thread ne dorme ni ne se réveille (voir spin.hpp). Les autres se garent tout de
-    // suite, pour ne pas prendre aux threads occupés les cœurs qu'il leur faut.
+    // Seul un chercheur guette (au plus la moitié des workers, voir Idle), et seulement tant
+    // qu'un autre worker dort (un cœur semble libre) : tant qu'il cherche, ceux qui publient du
+    // travail ne réveillent personne, et il le prend sans qu'aucun thread ne dorme ni ne se
+    // réveille (voir spin.hpp). Sinon il se gare tout de suite, pour ne pas prendre aux
+    // threads occupés les cœurs qu'il leur faut.
     if (!is_searching_) {
         return false;
     }
-    return spin_.spin([this] { return scheduler.is_closed() || scheduler.has_pending_work(); });
+    return spin_.spin([this] { return scheduler.is_closed() || scheduler.has_pending_work(); },
+                      [this] { return scheduler.has_parked_worker(); });
 }
 
 bool Worker::transition_to_parked() noexcept {

@@ -44,35 +44,34 @@ public:
     /// \brief La plus courte : un coup d'œil, qui ne coûte presque rien s'il échoue.
     static constexpr std::chrono::nanoseconds MIN{std::chrono::microseconds(1)};
 
-    /// \brief Regarde `ready()` pendant la durée courante ; vrai s'il est devenu vrai (il n'y
-    /// a plus à dormir), faux sinon (dormir pour de bon). Un seul thread à la fois.
-    template <class Ready>
-    bool spin(Ready ready) noexcept {
+    /// \brief Regarde `ready()` pendant la durée courante, tant que `worth()` reste vrai (un
+    /// cœur semble libre) ; vrai si `ready()` est devenu vrai (il n'y a plus à dormir), faux
+    /// sinon (dormir pour de bon). Un seul thread à la fois.
+    template <class Ready, class Worth>
+    bool spin(Ready ready, Worth worth) noexcept {
         // Tombé au minimum, on retente quand même la durée entière de temps en temps : la
         // machine a pu se libérer.
         const bool probe = limit_ == MIN && ++probes_ % PROBE_EVERY == 0;
-        const bool found = spin_for(probe ? MAX : limit_, ready);
-        limit_ = found ? MAX : std::max(limit_ / 2, MIN);
-        return found;
-    }
-
-private:
-    template <class Ready>
-    static bool spin_for(std::chrono::nanoseconds limit, Ready& ready) noexcept {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
+        const auto deadline = std::chrono::steady_clock::now() + (probe ? MAX : limit_);
         for (;;) {
             for (int i = 0; i < 32; ++i) {
                 if (ready()) {
+                    limit_ = MAX;
                     return true;
+                }
+                if (!worth()) {
+                    return false; // plus de cœur libre : dormir, sans rien en conclure
                 }
                 cpu_relax();
             }
             if (std::chrono::steady_clock::now() >= deadline) {
+                limit_ = std::max(limit_ / 2, MIN);
                 return false;
             }
         }
     }
 
+private:
     /// \brief Au minimum, une tentative sur combien reprend la durée entière.
     static constexpr unsigned PROBE_EVERY = 16;
     std::chrono::nanoseconds limit_ = MAX;
