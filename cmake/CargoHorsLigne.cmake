@@ -1,7 +1,6 @@
 # Construit un projet cargo HORS LIGNE contre les sources Rust de Debian (appelé en mode
-# script par la cible article_tokio, voir article/CMakeLists.txt). Même mécanisme que
-# bench/tokio/construire.cmake (un CARGO_HOME privé remplace crates.io par le registre Debian),
-# rendu générique : profil et binaires en paramètres.
+# script par les cibles article_tokio, voir article/CMakeLists.txt, et bench_tokio_rs, voir
+# bench/CMakeLists.txt) : un CARGO_HOME privé remplace crates.io par le registre Debian.
 #
 # Entrées : CARGO, SOURCE (le projet : Cargo.toml et src/), DOSSIER (dans build/), REGISTRE
 # (/usr/share/cargo/registry), PROFIL (debug ou release), BINAIRES (liste « a,b,c » des
