@@ -261,9 +261,10 @@ def appliquer(mutant, copie):
 # ─── CMake, ninja, ctest ────────────────────────────────────────────────────────────────────
 
 class Build:
-    def __init__(self, racine, dossier, copie, jobs, plafond, ccache, journaux, cache):
+    def __init__(self, racine, dossier, copie, jobs, jobs_tests, plafond, ccache, journaux, cache):
         self.racine, self.dossier, self.copie = racine, dossier, copie
         self.jobs, self.plafond, self.ccache, self.journaux = jobs, plafond, ccache, journaux
+        self.jobs_tests = jobs_tests
         self.echec_runtime = False  # la dernière construction a échoué dans runtime/
         self.env = dict(os.environ, BOOST_TEST_COLOR_OUTPUT="no", CLICOLOR_FORCE="0")
         if ccache:
@@ -340,8 +341,8 @@ class Build:
         if junit.exists():
             junit.unlink()
         # Filet de sécurité au-delà des délais de chaque test (ctest lui-même bloqué).
-        limite = self.plafond * (ntests // max(1, self.jobs) + 2) + 60
-        commande = ["ctest", "--test-dir", str(self.dossier), "-L", f"^ch{numero}$", "-j", str(self.jobs),
+        limite = self.plafond * (ntests // max(1, self.jobs_tests) + 2) + 60
+        commande = ["ctest", "--test-dir", str(self.dossier), "-L", f"^ch{numero}$", "-j", str(self.jobs_tests),
                     "--timeout", str(self.plafond), "--output-junit", str(junit)]
         try:
             r = subprocess.run(commande, capture_output=True, text=True, env=self.env, timeout=limite)
@@ -518,13 +519,15 @@ def evaluer(racine, mutants, args):
         par_chapitre.setdefault(m.slug, []).append(m)
     lots = repartir(par_chapitre, max(1, min(args.paralleles, len(par_chapitre))))
     # Chaque travailleur a son dossier DOSSIER/1, DOSSIER/2… : sa copie des solutions et son
-    # build, configuré à chaque lancement, construit de façon incrémentale.
+    # build, configuré à chaque lancement, construit de façon incrémentale. Les compilations se
+    # partagent les --jobs ; les tests, qui attendent plus qu'ils ne calculent (chiens de garde,
+    # échanges réseau), en lancent --jobs à la fois dans chaque travailleur.
     jobs = max(1, args.jobs // len(lots))
     builds = []
     for i, lot in enumerate(lots):
         d = dossier / str(i + 1)
         (d / "journaux").mkdir(parents=True, exist_ok=True)
-        builds.append(Build(racine, d, d / "copie", jobs, args.timeout, ccache, d / "journaux",
+        builds.append(Build(racine, d, d / "copie", jobs, args.jobs, args.timeout, ccache, d / "journaux",
                             dossier / "ccache"))
     nom = os.path.relpath(dossier, racine)
     info(f"{len(mutants)} mutant(s) de {len(par_chapitre)} chapitre(s) ; build : {nom}"
