@@ -49,6 +49,10 @@ function(cours_tests)
         set(T_TIMEOUT 60)
     endif()
     foreach(src IN LISTS T_SOURCES)
+        # Les cas sont lus dans la source : un cas ajouté, renommé ou retiré doit refaire la
+        # configuration, sinon CTest lancerait des cas qui n'existent plus.
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+                     ${CMAKE_CURRENT_SOURCE_DIR}/${src})
         file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${src} contenu)
         string(REGEX MATCHALL "BOOST_(AUTO|FIXTURE)_TEST_CASE\\([ \t\n]*[A-Za-z0-9_]+" cas
                              "${contenu}")
