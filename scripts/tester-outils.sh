@@ -215,6 +215,16 @@ lancer reussi ./cours verifier 99
 verifier "verifier (exercice fait) : code 0" test "$RC" -eq 0
 verifier "verifier (exercice fait) : bravo" contient "$COPIE/reussi.log" "Bravo"
 
+# Plus aucun TODO dans les exercices du chapitre : progression va quand même jusqu'au bout
+# (grep sans résultat arrêtait la commande en silence sous pipefail).
+cp "$COPIE/solutions/99-essai/somme.hpp" "$C/exercices/somme.hpp"
+lancer progression-fini ./cours progression
+verifier "progression (exercices sans TODO) : code 0" test "$RC" -eq 0
+verifier "progression (exercices sans TODO) : ligne du chapitre 99" \
+    grep -qE '^99 .* 2/2 +0 TODO' "$COPIE/progression-fini.log"
+verifier "progression (exercices sans TODO) : chapitres suivants affichés" \
+    contient "$COPIE/progression-fini.log" "Progression par chapitre"
+
 printf '\nJournaux : %s/*.log\n' "$COPIE"
 printf 'outils: %d passed, %d failed\n' "$reussis" "$echoues"
 ((echoues == 0))
