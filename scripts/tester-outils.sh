@@ -28,6 +28,8 @@ verifier() { # verifier DESCRIPTION CONDITION...
     fi
 }
 contient() { grep -qF -- "$2" "$1"; }
+code_et_message_simple() { [[ $RC -eq $1 ]] && grep -qF -- "$3" "$2"; } # CODE JOURNAL TEXTE
+ne_contient_pas() { ! grep -qF -- "$2" "$1"; }
 
 # lancer NOM COMMANDE... : lance ./cours dans la copie, sortie dans $COPIE/NOM.log, code dans RC.
 RC=0
@@ -101,6 +103,23 @@ verifier "aide : mentionne verifier" contient "$COPIE/aide.log" "./cours verifie
 
 lancer inconnue ./cours nimporte
 verifier "commande inconnue : code 2" test "$RC" -eq 2
+verifier "commande inconnue : pas de suggestion absurde" ne_contient_pas "$COPIE/inconnue.log" "Vouliez-vous dire"
+lancer faute ./cours verifer 99
+verifier "faute de frappe : code 2" test "$RC" -eq 2
+verifier "faute de frappe : la commande proche est proposée" \
+    contient "$COPIE/faute.log" "Vouliez-vous dire « ./cours verifier » ?"
+lancer indice-absent ./cours indice 98
+verifier "indice d'un chapitre qui n'existe pas : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/indice-absent.log" "pas de chapitre 98 dans ce cours"
+# Lancé par un lien symbolique d'un autre dossier (un ~/bin sur le PATH) : le dépôt est bien
+# celui du vrai fichier.
+mkdir -p "$COPIE/lien"
+ln -sf "$COPIE/cours" "$COPIE/lien/cours"
+RC=0
+(cd / && "$COPIE/lien/cours" indice 99 1) >"$COPIE/lien.log" 2>&1 || RC=$?
+verifier "lancé par un lien symbolique : code 0 et indice du bon dépôt" \
+    code_et_message_simple 0 "$COPIE/lien.log" "Relisez l'énoncé."
+rm -f "$COPIE/build/indices-99" # cet indice lu ne doit pas compter pour les tests de verifier
 
 # ./cours trace : une petite trace au format de RT_TRACE (2 workers), puis les erreurs.
 cat >"$COPIE/essai-trace.json" <<'EOF'
