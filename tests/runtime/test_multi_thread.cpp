@@ -191,6 +191,39 @@ BOOST_AUTO_TEST_CASE(verrou_dispute_par_des_taches_sur_quatre_workers) {
     BOOST_TEST(**compteur.try_lock() == 16'000L);
 }
 
+BOOST_AUTO_TEST_CASE(abort_en_plein_passage_laisse_finir_une_tache_qui_ne_suspend_plus) {
+    // L'entrelacement qui faisait échouer, rarement, l'ancienne version de
+    // mutex_attente_annulee_passe_le_verrou sur mt2 : un worker a déjà pris la tâche quand
+    // abort() arrive, puis le verrou est rendu avant qu'elle le demande. Elle le prend sans se
+    // suspendre et finit normalement : l'annulation n'a lieu qu'à une suspension (comme avec
+    // tokio), et il n'y en a plus eu.
+    support::ChienDeGarde garde(60s, "la tâche en plein passage ne finit pas");
+    rt::Runtime runtime = workers(2);
+    rt::sync::Mutex<int> m(0);
+    std::atomic<bool> en_passage{false};
+    std::atomic<bool> abort_fait{false};
+    runtime.block_on([&]() -> rt::Task<void> {
+        auto verrou = co_await m.lock();
+        auto tache = rt::spawn([&]() -> rt::Task<void> {
+            en_passage.store(true);
+            while (!abort_fait.load()) { // retient le worker : le passage est en cours
+                std::this_thread::yield();
+            }
+            auto g = co_await m.lock();
+            *g += 100;
+        });
+        while (!en_passage.load()) { // le block_on ne tourne pas sur un worker : attente active
+            std::this_thread::yield();
+        }
+        tache.abort();
+        { auto libere = std::move(verrou); }
+        abort_fait.store(true);
+        BOOST_TEST((co_await tache).has_value(),
+                   "pas de suspension après abort : pas d'annulation");
+    }());
+    BOOST_TEST(**m.try_lock() == 100);
+}
+
 BOOST_AUTO_TEST_CASE(broadcast_vers_des_recepteurs_sur_d_autres_workers) {
     support::ChienDeGarde garde(60s, "les récepteurs ne finissent pas");
     rt::Runtime runtime = workers(4);

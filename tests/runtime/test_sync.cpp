@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <rt/rt.hpp>
+#include <support/chien_de_garde.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -66,8 +67,10 @@ BOOST_AUTO_TEST_CASE(mutex_equitable_fifo) {
 }
 
 BOOST_AUTO_TEST_CASE(mutex_attente_annulee_passe_le_verrou) {
+    // Un seul thread : après yield_now, les deux tâches sont en file, dans l'ordre. Sur
+    // multi_thread, rien ne le garantit (voir le cas suivant).
     rt::sync::Mutex<int> m(0);
-    rt::block_on([&]() -> rt::Task<void> {
+    rt::Builder::current_thread().build().block_on([&]() -> rt::Task<void> {
         auto garde = co_await m.lock();
         auto annulee = rt::spawn([&]() -> rt::Task<void> {
             auto g = co_await m.lock();
@@ -85,6 +88,42 @@ BOOST_AUTO_TEST_CASE(mutex_attente_annulee_passe_le_verrou) {
         BOOST_TEST((co_await annulee).error().is_cancelled());
     }());
     BOOST_TEST(**m.try_lock() == 1, "la tâche annulée n'a pas eu le verrou, la suivante oui");
+}
+
+BOOST_AUTO_TEST_CASE(mutex_attente_annulee_sous_concurrence) {
+    // Le même scénario sur le planificateur de RT_FLAVOR, répété : sur multi_thread, la tâche
+    // annulée peut être en plein passage quand abort() arrive (un worker l'a prise avant que
+    // le verrou soit rendu) ; elle va alors jusqu'à sa prochaine suspension, et si le verrou
+    // est libre d'ici là, elle le prend et termine normalement (comme avec tokio). Ce qui ne
+    // doit jamais arriver : une annulée qui ajoute 100, un verrou perdu (blocage), un ajout
+    // de la suivante manquant.
+    support::ChienDeGarde chien(60s, "un verrou passé à une tâche annulée a été perdu");
+    rt::sync::Mutex<int> m(0);
+    int annulees = 0;
+    rt::block_on([&]() -> rt::Task<void> {
+        for (int tour = 0; tour < 200; ++tour) {
+            auto garde = co_await m.lock();
+            *garde = 0;
+            auto annulee = rt::spawn([&]() -> rt::Task<void> {
+                auto g = co_await m.lock();
+                *g += 100;
+            });
+            auto suivante = rt::spawn([&]() -> rt::Task<void> {
+                auto g = co_await m.lock();
+                *g += 1;
+            });
+            co_await rt::task::yield_now();
+            annulee.abort();
+            { auto libere = std::move(garde); }
+            co_await suivante;
+            const bool annulee_annulee = !(co_await annulee).has_value();
+            annulees += annulee_annulee ? 1 : 0;
+            auto fin = co_await m.lock();
+            BOOST_TEST_REQUIRE(*fin == (annulee_annulee ? 1 : 101),
+                               "tour " << tour << " : la valeur ne correspond pas aux issues");
+        }
+    }());
+    BOOST_TEST_MESSAGE(annulees << " tâches sur 200 annulées en file (les autres ont fini)");
 }
 
 BOOST_AUTO_TEST_CASE(broadcast_tous_les_abonnes_recoivent_tout) {
