@@ -1,0 +1,1 @@
+"""L'outil ./cours du cours « tokio::spawn en C++ » (bibliothèque standard seulement)."""
