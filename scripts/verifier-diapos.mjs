@@ -1,0 +1,322 @@
+// Diaporamas rendus par Marp (build/diapos/) : préparation et vérification.
+//
+//   node scripts/verifier-diapos.mjs --preparer DOSSIER_HTML DOSSIER_SLIDES
+//       incorpore les images locales (data:), écrit index.html, refuse toute ressource
+//       chargée depuis le réseau (<link>, <script>, <img>, url(), @import).
+//   node scripts/verifier-diapos.mjs --verifier DOSSIER_HTML [NN-nom.html…]
+//       ouvre chaque diaporama dans Chromium sans interface (puppeteer-core) :
+//       - capture de la première et de la dernière diapositive dans DOSSIER_HTML/captures/,
+//         chacune non vide (pixels lus dans la capture + texte ou image dans la diapositive) ;
+//       - aucune diapositive dont le contenu déborde (boîtes des éléments et du texte
+//         comparées à celle de la diapositive ; blocs défilants) ;
+//       - des notes de présentation pour chaque diapositive ;
+//       - aucune requête réseau, aucune ressource locale introuvable.
+//   Sort avec le code 1 et un message qui nomme le diaporama et la diapositive.
+//
+// Chromium : /usr/bin/chromium (paquet Debian chromium), ou la variable CHROMIUM.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [mode, dossier, ...reste] = process.argv.slice(2);
+if (!mode || !dossier) {
+  console.error('usage : verifier-diapos.mjs --preparer DOSSIER_HTML DOSSIER_SLIDES | --verifier DOSSIER_HTML [fichiers…]');
+  process.exit(2);
+}
+
+const TYPES = {
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif', '.webp': 'image/webp', '.woff2': 'font/woff2', '.woff': 'font/woff',
+};
+
+function diaporamas(dir) {
+  return fs.readdirSync(dir).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// Préparation : images incorporées, index, contrôle hors ligne.
+function preparer(dir, slides) {
+  const erreurs = [];
+  const entrees = [];
+  for (const nom of diaporamas(dir)) {
+    const source = path.join(slides, nom.replace(/\.html$/, '.md'));
+    if (!fs.existsSync(source)) continue; // rendu périmé d'un diaporama disparu
+    const fichier = path.join(dir, nom);
+    let html = fs.readFileSync(fichier, 'utf8');
+    const incorporer = (url) => {
+      if (/^(data:|#|[a-z][a-z0-9+.-]*:)/i.test(url)) return null;
+      const chemin = path.resolve(slides, decodeURIComponent(url.split(/[?#]/)[0]));
+      const type = TYPES[path.extname(chemin).toLowerCase()];
+      if (!type || !fs.existsSync(chemin)) {
+        erreurs.push(`${nom} : ressource locale introuvable ou d'un type inconnu : ${url}`);
+        return null;
+      }
+      return `data:${type};base64,${fs.readFileSync(chemin).toString('base64')}`;
+    };
+    html = html.replace(/(<(?:img|source)\b[^>]*?\ssrc=)"([^"]+)"/gi, (tout, debut, url) => {
+      const d = incorporer(url);
+      return d ? `${debut}"${d}"` : tout;
+    });
+    html = html.replace(/url\((&quot;|["']?)([^"')&]+)\1\)/gi, (tout, q, url) => {
+      const d = incorporer(url);
+      return d ? `url(${q}${d}${q})` : tout;
+    });
+    // Hors ligne : rien ne doit venir du réseau.
+    const reseau = [
+      /<(?:link|script|img|source|iframe|video|audio|embed)\b[^>]*?\s(?:src|href|srcset)=["']?(?:https?:)?\/\/[^"'\s>]+/gi,
+      /url\(\s*(?:&quot;|["'])?(?:https?:)?\/\/[^)]+\)/gi,
+      /@import\s+(?:url\()?\s*["']?(?:https?:)?\/\//gi,
+    ];
+    for (const re of reseau) {
+      for (const m of html.matchAll(re)) {
+        erreurs.push(`${nom} : ressource chargée depuis le réseau (le diaporama doit marcher hors ligne) : ${m[0].slice(0, 160)}`);
+      }
+    }
+    fs.writeFileSync(fichier, html);
+    const titre = (html.match(/<title>([^<]*)<\/title>/) || [, nom])[1];
+    entrees.push({ nom, titre });
+  }
+  const liste = entrees
+    .map((e) => `    <li><a href="${e.nom}">${e.titre}</a> · <a href="${e.nom}?view=presenter">vue présentateur</a></li>`)
+    .join('\n');
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!DOCTYPE html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <title>tokio::spawn en C++ — diapositives</title>
+  <style>
+    body { font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }
+    li { margin: 0.3em 0; }
+    kbd { border: 1px solid #999; border-radius: 3px; padding: 0 0.3em; }
+  </style>
+</head>
+<body>
+  <h1>tokio::spawn en C++ — diapositives</h1>
+  <p>Un diaporama par chapitre. Flèches ou <kbd>Espace</kbd> pour avancer,
+  <kbd>P</kbd> : vue présentateur (notes, diapositive suivante, chronomètre),
+  <kbd>F</kbd> : plein écran, <kbd>O</kbd> : vue d'ensemble. Tout marche hors ligne.</p>
+  <ul>
+${liste}
+  </ul>
+</body>
+</html>
+`,
+  );
+  if (erreurs.length) {
+    for (const e of erreurs) console.error(`diapos : ${e}`);
+    process.exit(1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vérification dans Chromium.
+
+// Dans la page : mesure de chaque diapositive (toutes rendues, pas seulement l'active).
+function mesurerDansLaPage() {
+  const tol = 1.5;
+  const slides = [...document.querySelectorAll('svg[data-marpit-svg] > foreignObject > section')];
+  const notes = new Map();
+  for (const n of document.querySelectorAll('.bespoke-marp-note')) {
+    notes.set(Number(n.dataset.index), n.textContent.trim());
+  }
+  const dehors = (r, s) =>
+    r.left < s.left - tol || r.top < s.top - tol || r.right > s.right + tol || r.bottom > s.bottom + tol;
+  const decrire = (el) => {
+    const t = (el.textContent || '').trim().replace(/\s+/g, ' ');
+    return `<${el.tagName.toLowerCase()}>${t ? ` « ${t.slice(0, 60)}${t.length > 60 ? '…' : ''} »` : ''}`;
+  };
+  return slides.map((section, i) => {
+    const problemes = [];
+    const s = section.getBoundingClientRect();
+    const echelle = s.width / section.offsetWidth || 1;
+    if (section.scrollHeight > section.clientHeight + 1) {
+      problemes.push(`le contenu dépasse en bas de ${section.scrollHeight - section.clientHeight} px`);
+    }
+    if (section.scrollWidth > section.clientWidth + 1) {
+      problemes.push(`le contenu dépasse à droite de ${section.scrollWidth - section.clientWidth} px`);
+    }
+    for (const el of section.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (dehors(r, s)) {
+        const dx = Math.max(0, r.right - s.right, s.left - r.left) / echelle;
+        const dy = Math.max(0, r.bottom - s.bottom, s.top - r.top) / echelle;
+        problemes.push(`${decrire(el)} sort de la diapositive (${Math.round(dx)} px en largeur, ${Math.round(dy)} px en hauteur)`);
+        break;
+      }
+      const st = getComputedStyle(el);
+      if ((st.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) ||
+          (st.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1)) {
+        problemes.push(`${decrire(el)} est coupé ou défile (${el.scrollWidth}×${el.scrollHeight} px pour ${el.clientWidth}×${el.clientHeight})`);
+        break;
+      }
+    }
+    // Le texte lui-même (un mot trop long sort de sa boîte sans agrandir l'élément).
+    const marcheur = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+    const plage = document.createRange();
+    for (let n = marcheur.nextNode(); n; n = marcheur.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      plage.selectNodeContents(n);
+      const hors = [...plage.getClientRects()].find((r) => r.width > 0 && dehors(r, s));
+      if (hors) {
+        problemes.push(`le texte « ${n.textContent.trim().slice(0, 60)} » sort de la diapositive`);
+        break;
+      }
+    }
+    const texte = section.innerText.trim().length > 0;
+    const media = [...section.querySelectorAll('img, svg, video, canvas')].some((m) => {
+      const r = m.getBoundingClientRect();
+      return r.width > 4 && r.height > 4 && (m.tagName !== 'IMG' || (m.complete && m.naturalWidth > 0));
+    });
+    const imagesCassees = [...section.querySelectorAll('img')]
+      .filter((m) => !(m.complete && m.naturalWidth > 0))
+      .map((m) => m.getAttribute('src').slice(0, 80));
+    return { numero: i + 1, problemes, contenu: texte || media, imagesCassees, note: notes.get(i) || '' };
+  });
+}
+
+// Dans la page : décode la capture PNG (décodeur de Chromium) et compte les pixels.
+async function analyserCapture(b64) {
+  const img = new Image();
+  img.src = `data:image/png;base64,${b64}`;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.width;
+  c.height = img.height;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, c.height).data;
+  const freq = new Map();
+  for (let i = 0; i < d.length; i += 4) {
+    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+    freq.set(k, (freq.get(k) || 0) + 1);
+  }
+  let fond = 0;
+  let max = -1;
+  for (const [k, v] of freq) if (v > max) { max = v; fond = k; }
+  const fr = fond >> 16, fv = (fond >> 8) & 255, fb = fond & 255;
+  let differents = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - fr) + Math.abs(d[i + 1] - fv) + Math.abs(d[i + 2] - fb) > 60) differents++;
+  }
+  return { couleurs: freq.size, differents, total: d.length / 4 };
+}
+
+async function verifier(dir, noms) {
+  let puppeteer;
+  try {
+    puppeteer = (await import('puppeteer-core')).default;
+  } catch {
+    console.error('diapos : puppeteer-core manque (lancez « npm ci » à la racine du dépôt).');
+    process.exit(1);
+  }
+  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    console.error(`diapos : Chromium introuvable (${chromium}). Installez-le : sudo apt-get install chromium`);
+    process.exit(1);
+  }
+  if (!noms.length) noms = diaporamas(dir);
+  const captures = path.join(dir, 'captures');
+  fs.mkdirSync(captures, { recursive: true });
+  const navigateur = await puppeteer.launch({
+    executablePath: chromium,
+    headless: true,
+    protocolTimeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars',
+      '--font-render-hinting=none', '--force-device-scale-factor=1'],
+  });
+  const echecs = [];
+  let total = 0;
+  try {
+    const page = await navigateur.newPage();
+    await page.setViewport({ width: 1280, height: 720 });
+    await page.setRequestInterception(true);
+    let requetes = [];
+    page.on('request', (r) => {
+      const u = r.url();
+      if (u.startsWith('file:') || u.startsWith('data:') || u.startsWith('blob:')) return r.continue();
+      requetes.push(u);
+      return r.abort();
+    });
+    page.on('requestfailed', (r) => {
+      if (r.url().startsWith('file:')) requetes.push(`${r.url()} (introuvable)`);
+    });
+    for (const nom of noms) {
+      const fichier = path.join(dir, nom);
+      const echec = (msg) => echecs.push(`${nom} : ${msg}`);
+      if (!fs.existsSync(fichier)) {
+        echec('fichier rendu absent');
+        continue;
+      }
+      requetes = [];
+      const url = pathToFileURL(path.resolve(fichier)).href;
+      await page.goto(`${url}#1`, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready);
+      // Toutes les diapositives mises en page (Marp ne rend que l'active), sans la barre
+      // de commandes (elle rendrait « non vide » une diapositive vide).
+      const style = await page.addStyleTag({
+        content: 'svg.bespoke-marp-slide{content-visibility:visible!important}',
+      });
+      // Marp réduit les blocs de code trop larges par script (ResizeObserver) une fois la
+      // diapositive mise en page : mesurer quand deux mesures successives concordent.
+      const images = () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      let mesures = null;
+      for (let essai = 0; essai < 20; essai++) {
+        await page.evaluate(images);
+        const m = await page.evaluate(mesurerDansLaPage);
+        if (mesures && JSON.stringify(m) === JSON.stringify(mesures)) break;
+        mesures = m;
+      }
+      await page.evaluate((el) => el.remove(), style);
+      await page.addStyleTag({ content: '.bespoke-marp-osc,.bespoke-progress-parent{display:none!important}' });
+      total += mesures.length;
+      if (!mesures.length) echec('aucune diapositive trouvée dans le HTML');
+      for (const m of mesures) {
+        for (const p of m.problemes) echec(`diapositive ${m.numero} : débordement : ${p}`);
+        for (const s of m.imagesCassees) echec(`diapositive ${m.numero} : image non chargée : ${s}`);
+        if (!m.note) echec(`diapositive ${m.numero} : pas de notes de présentation (commentaire <!-- … -->)`);
+      }
+      for (const [quand, n] of [['premiere', 1], ['derniere', mesures.length]]) {
+        if (!n) continue;
+        if (n > 1) {
+          await page.keyboard.press('End');
+        }
+        await page.waitForFunction(
+          (k) => document.querySelectorAll('svg.bespoke-marp-slide')[k - 1]?.classList.contains('bespoke-marp-active'),
+          { timeout: 5000 }, n,
+        );
+        const b64 = await page.screenshot({ encoding: 'base64', type: 'png' });
+        fs.writeFileSync(path.join(captures, `${nom.replace(/\.html$/, '')}-${quand}.png`), Buffer.from(b64, 'base64'));
+        const a = await page.evaluate(analyserCapture, b64);
+        const m = mesures[n - 1];
+        // Une diapositive avec au moins un titre court couvre bien plus de 0,2 % des pixels.
+        if (a.couleurs < 2 || a.differents < a.total * 0.002 || !m.contenu) {
+          echec(`diapositive ${n} (${quand === 'premiere' ? 'première' : 'dernière'}) : capture vide (${a.couleurs} couleur(s), ${a.differents} pixels hors du fond)`);
+        }
+      }
+      for (const u of requetes) echec(`requête refusée ou échouée : ${u}`);
+      console.log(`    ${nom.padEnd(28)} ${mesures.length} diapositives`);
+    }
+  } finally {
+    await navigateur.close();
+  }
+  if (echecs.length) {
+    console.error(`diapos : ${echecs.length} problème(s) :`);
+    for (const e of echecs) console.error(`  - ${e}`);
+    process.exit(1);
+  }
+  console.log(`==> ${noms.length} diaporama(s), ${total} diapositives vérifiées : aucune vide, aucun débordement, notes partout.`);
+  console.log(`    Captures : ${captures}`);
+}
+
+if (mode === '--preparer') {
+  preparer(dossier, reste[0] || 'slides');
+} else if (mode === '--verifier') {
+  await verifier(dossier, reste);
+} else {
+  console.error(`verifier-diapos.mjs : mode inconnu ${mode}`);
+  process.exit(2);
+}
