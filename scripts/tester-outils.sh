@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Teste l'outil ./cours lui-même, sur une copie jetable du dépôt à laquelle on ajoute un
-# chapitre factice « 99-essai » (un exemple, un exercice, sa solution, deux tests, des
-# indices). On vérifie les codes de sortie et les messages de : aide, demo, verifier,
-# indice, noter (JUnit compris), progression, trace (la frise des tâches, sur une trace
-# écrite à la main et un faux programme), et le cas « l'exercice ne compile pas ».
+# chapitre factice « 99-essai » (un exemple, deux exercices avec leurs solutions, tests et
+# indices). On vérifie les codes de sortie et les messages de : aide, demo, verifier, indice,
+# liste, progression, suivre, reinitialiser, manifeste, trace (la frise des tâches, sur une
+# trace écrite à la main et un faux programme), noter et diapos (délégués), et les fautes
+# d'avant : une boucle sans fin (message du chien de garde), un exercice qui ne compile pas
+# (l'autre est noté quand même), des messages d'échec coupés, des indices qui avançaient
+# seuls. Avant la copie : indices.md de chaque vrai chapitre et plan du README.
 #
 # Usage : scripts/tester-outils.sh [DOSSIER_TEMPORAIRE]
 # Rien n'est modifié dans le dépôt : tout se passe dans la copie.
@@ -43,9 +46,48 @@ lancer() {
 printf 'Copie de travail : %s\n' "$COPIE"
 mkdir -p "$COPIE"
 # Le dernier commit (état cohérent, sans le travail en cours des autres), plus l'outil
-# ./cours tel qu'il est dans l'arbre de travail : c'est lui qu'on teste.
+# ./cours tel qu'il est dans l'arbre de travail (amorce, scripts/cours/, manifeste) : c'est
+# lui qu'on teste.
 git -C "$SOURCE" archive HEAD | tar -x -C "$COPIE"
-cp "$SOURCE/cours" "$COPIE/cours"
+cp "$SOURCE/cours" "$SOURCE/cours.toml" "$COPIE/"
+rm -rf "$COPIE/scripts/cours"
+mkdir -p "$COPIE/scripts/cours"
+cp "$SOURCE"/scripts/cours/*.py "$COPIE/scripts/cours/"
+export PYTHONDONTWRITEBYTECODE=1
+
+# Les fichiers d'indices des vrais chapitres suivent le format commun (un « ## Exercice `id` »
+# par exercice du manifeste, trois niveaux par étape) : lus avant que la copie ne les retire.
+indices_bien_formes() {
+    (cd "$COPIE/scripts" && python3 - "$COPIE" <<'FIN'
+import sys
+from pathlib import Path
+from cours import indices, manifeste
+racine = Path(sys.argv[1])
+cours = manifeste.charger(racine)
+erreurs = []
+for c in cours.chapitres:
+    f = racine / "chapters" / c.slug / "indices.md"
+    if not c.disponible:
+        continue
+    try:
+        lus = indices.lire(f)
+    except indices.IndicesInvalides as e:
+        erreurs.append(str(e))
+        continue
+    for e in c.exercices:
+        if e.id not in lus:
+            erreurs.append(f"{f} : pas de section « ## Exercice `{e.id}` »")
+for e in erreurs:
+    print("   ", e)
+sys.exit(1 if erreurs else 0)
+FIN
+    ) >"$COPIE/indices-reels.log" 2>&1
+}
+verifier "indices.md de chaque chapitre : bien formés, une section par exercice (voir indices-reels.log)" \
+    indices_bien_formes
+verifier "README.fr.md : le plan des chapitres est celui de cours.toml" \
+    bash -c "cd '$COPIE' && COURS_SANS_INSTALLATION=1 ./cours readme --verifier >'$COPIE/readme.log' 2>&1"
+
 # Le chapitre factice suffit : les vrais chapitres, leurs tests, leurs mutants, l'article, les
 # benchmarks et les tests du runtime sont retirés de la copie. L'outil est le même ; la copie
 # se construit en deux minutes au lieu de dix (le runtime et le chapitre 99 seulement).
@@ -55,6 +97,12 @@ for f in article/CMakeLists.txt tests/runtime/CMakeLists.txt tests/stress/CMakeL
     printf '# Retiré de la copie par scripts/tester-outils.sh\n' >"$COPIE/$f"
 done
 
+# Chapitre 99 : deux exercices, chacun son programme de tests (une erreur de compilation dans
+# l'un ne touche pas l'autre).
+#   somme  : somme(a, b) ; 2 tests, dont un qui fait 20 vérifications (tous les messages
+#            doivent être montrés, pas seulement les 15 premiers)
+#   boucle : boucle(n) ; le squelette boucle sans fin pour n > 0 : le chien de garde du test
+#            arrête le programme avec un message en français, que verifier doit montrer.
 C="$COPIE/chapters/99-essai"
 mkdir -p "$C/exemples" "$C/exercices" "$COPIE/solutions/99-essai" "$COPIE/tests/99-essai" "$COPIE/slides"
 cat >"$C/CMakeLists.txt" <<'EOF'
@@ -73,28 +121,132 @@ cat >"$COPIE/solutions/99-essai/somme.hpp" <<'EOF'
 #pragma once
 inline int somme(int a, int b) { return a + b; }
 EOF
+cat >"$C/exercices/boucle.hpp" <<'EOF'
+#pragma once
+// TODO : renvoyer n sans boucler.
+inline int boucle(int n) {
+    volatile int i = 0;
+    while (n > 0 && i >= 0) { i = 0; }
+    return n;
+}
+EOF
+cat >"$COPIE/solutions/99-essai/boucle.hpp" <<'EOF'
+#pragma once
+inline int boucle(int n) { return n; }
+EOF
 cat >"$C/indices.md" <<'EOF'
-# Indices factices
+# Indices — chapitre 99
 
-## Exercice : somme
+Demandez-les un par un.
 
-### Indice 1 — premier
+## Exercice `somme` — La somme
+
+### Étape 1 — Lire
+
+#### L'idée
 Relisez l'énoncé.
 
-### Indice 2 — second
-Utilisez l'opérateur `+`.
+#### L'API
+L'opérateur `+`.
+
+#### Le code
+```cpp
+# pas un titre : dans un bloc de code
+return a + b;
+```
+
+### Étape 2 — Finir
+
+#### L'idée
+Relancez verifier.
+
+#### L'API
+Aucune.
+
+#### Le code
+Rien de plus.
+
+## Exercice `boucle` — La boucle
+
+### Étape 1 — Sortir
+
+#### L'idée
+Ne bouclez pas.
+
+#### L'API
+`return`.
+
+#### Le code
+`return n;`
 EOF
 printf '# Chapitre factice\n' >"$C/README.md"
 printf '# Diapositives factices\n' >"$COPIE/slides/99-essai.md"
-cat >"$COPIE/tests/99-essai/CMakeLists.txt" <<'EOF'
-cours_tests(TARGET test_ch99 LABEL ch99 SOURCES test_somme.cpp EXERCICES 99-essai)
+# Le label de l'exercice (ch99-somme) si cmake/Cours.cmake sait le poser.
+EXERCICE_SOMME="" EXERCICE_BOUCLE=""
+if grep -q 'EXERCICE <id>' "$COPIE/cmake/Cours.cmake"; then
+    EXERCICE_SOMME="EXERCICE somme" EXERCICE_BOUCLE="EXERCICE boucle"
+fi
+cat >"$COPIE/tests/99-essai/CMakeLists.txt" <<EOF
+cours_tests(TARGET test_ch99_somme LABEL ch99 $EXERCICE_SOMME SOURCES test_somme.cpp EXERCICES 99-essai)
+cours_tests(TARGET test_ch99_boucle LABEL ch99 $EXERCICE_BOUCLE SOURCES test_boucle.cpp EXERCICES 99-essai)
 EOF
 cat >"$COPIE/tests/99-essai/test_somme.cpp" <<'EOF'
 #define BOOST_TEST_MODULE ch99
 #include <boost/test/unit_test.hpp>
 #include "somme.hpp"
-BOOST_AUTO_TEST_CASE(somme_positive) { BOOST_TEST(somme(2, 3) == 5, "somme(2, 3) doit valoir 5"); }
+BOOST_AUTO_TEST_CASE(somme_positive) {
+    for (int i = 0; i < 20; ++i) {
+        BOOST_TEST(somme(i, 1) == i + 1, "somme(" << i << ", 1) doit valoir " << i + 1 << " (cas " << i << ")");
+    }
+}
 BOOST_AUTO_TEST_CASE(somme_nulle) { BOOST_TEST(somme(0, 0) == 0); }
+EOF
+cat >"$COPIE/tests/99-essai/test_boucle.cpp" <<'EOF'
+#define BOOST_TEST_MODULE ch99
+#include <boost/test/unit_test.hpp>
+#include <support/chien_de_garde.hpp>
+#include "boucle.hpp"
+BOOST_AUTO_TEST_CASE(boucle_rend_n) {
+    support::ChienDeGarde garde(std::chrono::seconds(2), "boucle(3) ne rend pas la main après 2 s : une boucle sans fin ?");
+    BOOST_TEST(boucle(3) == 3);
+}
+BOOST_AUTO_TEST_CASE(boucle_zero) { BOOST_TEST(boucle(0) == 0); }
+EOF
+# Le manifeste de la copie : le chapitre 99 et le 13 « à venir » (les vrais sont retirés).
+cat >"$COPIE/cours.toml" <<'EOF'
+[[chapitre]]
+numero = "13"
+slug = "13-conclusion"
+titre = "Conclusion"
+construit = "récapitulatif"
+etat = "à venir"
+
+[[chapitre]]
+numero = "99"
+slug = "99-essai"
+titre = "Essai"
+construit = "rien"
+etat = "disponible"
+
+[[chapitre.exercice]]
+id = "somme"
+genre = "construire"
+titre = "La somme"
+fichiers = ["somme.hpp"]
+tests = [
+  { nom = "ch99.somme_positive", points = 1 },
+  { nom = "ch99.somme_nulle", points = 1 },
+]
+
+[[chapitre.exercice]]
+id = "boucle"
+genre = "utiliser"
+titre = "La boucle"
+fichiers = ["boucle.hpp"]
+tests = [
+  { nom = "ch99.boucle_rend_n", points = 1 },
+  { nom = "ch99.boucle_zero", points = 1 },
+]
 EOF
 
 lancer aide ./cours aide
@@ -111,15 +263,21 @@ verifier "faute de frappe : la commande proche est proposée" \
 lancer indice-absent ./cours indice 98
 verifier "indice d'un chapitre qui n'existe pas : code 1 et message" \
     code_et_message_simple 1 "$COPIE/indice-absent.log" "pas de chapitre 98 dans ce cours"
+lancer indice-exo-absent ./cours indice 99 somm
+verifier "indice d'un exercice qui n'existe pas : code 1 et suggestion" \
+    code_et_message_simple 1 "$COPIE/indice-exo-absent.log" "Vouliez-vous dire « ./cours indice 99 somme » ?"
+lancer indice-sans-exo ./cours indice 99
+verifier "indice sans exercice : code 1 et liste des exercices" \
+    code_et_message_simple 1 "$COPIE/indice-sans-exo.log" "Les exercices du chapitre 99 : somme, boucle."
 # Lancé par un lien symbolique d'un autre dossier (un ~/bin sur le PATH) : le dépôt est bien
 # celui du vrai fichier.
 mkdir -p "$COPIE/lien"
 ln -sf "$COPIE/cours" "$COPIE/lien/cours"
 RC=0
-(cd / && "$COPIE/lien/cours" indice 99 1) >"$COPIE/lien.log" 2>&1 || RC=$?
+(cd / && "$COPIE/lien/cours" indice 99 somme) >"$COPIE/lien.log" 2>&1 || RC=$?
 verifier "lancé par un lien symbolique : code 0 et indice du bon dépôt" \
     code_et_message_simple 0 "$COPIE/lien.log" "Relisez l'énoncé."
-rm -f "$COPIE/build/indices-99" # cet indice lu ne doit pas compter pour les tests de verifier
+rm -rf "$COPIE/build/indices" # cet indice lu ne doit pas compter pour les tests de verifier
 
 # ./cours trace : une petite trace au format de RT_TRACE (2 workers), puis les erreurs.
 cat >"$COPIE/essai-trace.json" <<'EOF'
@@ -196,43 +354,90 @@ verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Cha
 verifier "demo : sortie de l'exemple" contient "$COPIE/demo.log" "│ bonjour 3 deux"
 
 lancer verifier1 ./cours verifier 99
-verifier "verifier (exercice non fait) : code 1" test "$RC" -eq 1
+verifier "verifier (exercices non faits) : code 1" test "$RC" -eq 1
 verifier "verifier : test en échec signalé" contient "$COPIE/verifier1.log" "✘ ch99.somme_positive"
 verifier "verifier : test réussi signalé" contient "$COPIE/verifier1.log" "✔ ch99.somme_nulle"
-verifier "verifier : message du test" contient "$COPIE/verifier1.log" "somme(2, 3) doit valoir 5"
-verifier "verifier : premier indice" contient "$COPIE/verifier1.log" "Indice 1/2"
+verifier "verifier : message du test" contient "$COPIE/verifier1.log" "somme(2, 1) doit valoir 3"
+verifier "verifier : tous les messages, pas seulement les 15 premiers" \
+    contient "$COPIE/verifier1.log" "somme(19, 1) doit valoir 20 (cas 19)"
+verifier "verifier : résultats groupés par exercice" contient "$COPIE/verifier1.log" "── Exercice boucle — La boucle"
+verifier "verifier (boucle sans fin) : message du chien de garde" \
+    contient "$COPIE/verifier1.log" "chien de garde : boucle(3) ne rend pas la main après 2 s"
+verifier "verifier : la commande de l'indice suivant, par exercice" \
+    contient "$COPIE/verifier1.log" "« ./cours indice 99 somme » (étape 1/2, L'idée)"
+verifier "verifier : n'affiche pas d'indice de lui-même" ne_contient_pas "$COPIE/verifier1.log" "Relisez l'énoncé."
 
-lancer verifier2 ./cours verifier 99
-verifier "verifier (2e échec) : indice suivant" contient "$COPIE/verifier2.log" "Indice 2/2"
+lancer verifier2 ./cours verifier 99 somme
+verifier "verifier NN exercice : seulement cet exercice" ne_contient_pas "$COPIE/verifier2.log" "ch99.boucle_zero"
+verifier "verifier (2e échec) : l'indice n'avance pas tout seul" \
+    contient "$COPIE/verifier2.log" "« ./cours indice 99 somme » (étape 1/2, L'idée)"
 
-lancer indice ./cours indice 99 1
-verifier "indice 99 1 : code 0 et texte" contient "$COPIE/indice.log" "Relisez l'énoncé."
+lancer indice1 ./cours indice 99 somme
+verifier "indice 99 somme : étape 1, L'idée" contient "$COPIE/indice1.log" "étape 1/2 : Lire — L'idée (1/3)"
+lancer indice2 ./cours indice 99 somme
+verifier "indice 99 somme (2e fois) : étape 1, L'API" contient "$COPIE/indice2.log" "étape 1/2 : Lire — L'API (2/3)"
+lancer indice3 ./cours indice 99 somme
+verifier "indice : le code d'un bloc « # » n'est pas un titre" \
+    contient "$COPIE/indice3.log" "# pas un titre : dans un bloc de code"
+lancer indice-boucle ./cours indice 99 boucle
+verifier "indices numérotés par exercice : boucle commence à l'étape 1" \
+    contient "$COPIE/indice-boucle.log" "boucle — étape 1/1 : Sortir — L'idée (1/3)"
+lancer indice-relire ./cours indice 99 somme --etape 1
+verifier "indice --etape 1 : relit les trois niveaux vus" \
+    grep -qzE "L'idée.*L'API.*Le code" "$COPIE/indice-relire.log"
+lancer indice-relire2 ./cours indice 99 somme --etape 2
+verifier "indice --etape 2 (pas encore vue) : code 1" test "$RC" -eq 1
+lancer verifier3 ./cours verifier 99 somme
+verifier "verifier après 3 indices : propose l'étape 2" \
+    contient "$COPIE/verifier3.log" "« ./cours indice 99 somme » (étape 2/2, L'idée)"
+cp "$C/indices.md" "$COPIE/indices.bon"
+printf '## Exercice `somme` — La somme\n\n### Étape 1 — Lire\n\n#### L API\nx\n' >"$C/indices.md"
+lancer indice-mal-forme ./cours indice 99 somme
+verifier "indices.md mal formé : code 1 et message en français" \
+    code_et_message 1 "$COPIE/indice-mal-forme.log" "niveau « L API » inattendu : « #### L'idée » était attendu"
+cp "$COPIE/indices.bon" "$C/indices.md"
 
-lancer noter ./cours noter --junit "$COPIE/notes.xml"
-verifier "noter : code 0" test "$RC" -eq 0
-verifier "noter : ligne du chapitre 99 à 10/20" grep -qE '^99 +1 +2 +10,0' "$COPIE/noter.log"
-verifier "noter : chapitre 13 à venir" grep -qE '^13 .*à venir' "$COPIE/noter.log"
-verifier "noter : JUnit écrit" contient "$COPIE/notes.xml" 'name="ch99.somme_positive"'
+lancer liste ./cours liste
+verifier "liste : code 0" test "$RC" -eq 0
+verifier "liste : somme en échec, 1/2 points" grep -qE '^99 +somme +construire +1/2 +échec' "$COPIE/liste.log"
+verifier "liste : chapitre 13 à venir" grep -qE '^13 .*à venir' "$COPIE/liste.log"
+
+lancer noter ./cours noter
+if [[ -f $COPIE/scripts/cours/notation.py ]]; then
+    verifier "noter : délégué à scripts/cours/notation.py (pas de trace Python)" ne_contient_pas "$COPIE/noter.log" Traceback
+else
+    verifier "noter (notation.py absent) : code 1 et message" \
+        code_et_message 1 "$COPIE/noter.log" "scripts/cours/notation.py manque"
+fi
+if [[ ! -f $COPIE/scripts/diapos.sh ]]; then
+    lancer diapos ./cours diapos
+    verifier "diapos (scripts/diapos.sh absent) : code 1 et message" \
+        code_et_message 1 "$COPIE/diapos.log" "scripts/diapos.sh manque"
+fi
 
 lancer progression ./cours progression
 verifier "progression : code 0" test "$RC" -eq 0
-verifier "progression : chapitre 99 à 1/2 avec 1 TODO" grep -qE '^99 .* 1/2 +1 TODO' "$COPIE/progression.log"
+verifier "progression : chapitre 99 à 2/4 avec 2 TODO" grep -qE '^99 .* 2/4 +2 TODO' "$COPIE/progression.log"
 
-# L'exercice ne compile plus : verifier le dit, noter donne 0 à ce chapitre.
+# L'exercice somme ne compile plus : verifier le dit (première erreur du compilateur), et
+# l'exercice boucle est vérifié quand même.
 printf '#pragma once\n// TODO\ninline int somme(int a, int b) { return a + ; }\n' >"$C/exercices/somme.hpp"
 lancer casse ./cours verifier 99
 verifier "verifier (ne compile pas) : code 1" test "$RC" -eq 1
-verifier "verifier (ne compile pas) : message" contient "$COPIE/casse.log" "ne compilent pas encore"
-lancer noter2 ./cours noter --junit "$COPIE/notes2.xml"
-verifier "noter (ne compile pas) : 0/20 et mention" grep -qE '^99 +0 +2 +0,0 .*ne compile pas' "$COPIE/noter2.log"
-verifier "noter (ne compile pas) : JUnit en échec" contient "$COPIE/notes2.xml" "ne compile pas"
+verifier "verifier (ne compile pas) : message" contient "$COPIE/casse.log" "L'exercice « somme » ne compile pas encore"
+verifier "verifier (ne compile pas) : première erreur du compilateur" contient "$COPIE/casse.log" "somme.hpp:3"
+verifier "verifier (ne compile pas) : l'autre exercice est noté quand même" \
+    contient "$COPIE/casse.log" "✔ ch99.boucle_zero"
+lancer liste-casse ./cours liste
+verifier "liste : somme ne compile pas" grep -qE '^99 +somme .*ne compile pas' "$COPIE/liste-casse.log"
 
-# L'exercice est fait : verifier réussit.
+# Les exercices sont faits : verifier réussit.
 cp "$COPIE/solutions/99-essai/somme.hpp" "$C/exercices/somme.hpp"
+cp "$COPIE/solutions/99-essai/boucle.hpp" "$C/exercices/boucle.hpp"
 printf '// TODO fait\n' >>"$C/exercices/somme.hpp"
 lancer reussi ./cours verifier 99
-verifier "verifier (exercice fait) : code 0" test "$RC" -eq 0
-verifier "verifier (exercice fait) : bravo" contient "$COPIE/reussi.log" "Bravo"
+verifier "verifier (exercices faits) : code 0" test "$RC" -eq 0
+verifier "verifier (exercices faits) : bravo" contient "$COPIE/reussi.log" "Bravo"
 
 # Plus aucun TODO dans les exercices du chapitre : progression va quand même jusqu'au bout
 # (grep sans résultat arrêtait la commande en silence sous pipefail).
@@ -240,9 +445,56 @@ cp "$COPIE/solutions/99-essai/somme.hpp" "$C/exercices/somme.hpp"
 lancer progression-fini ./cours progression
 verifier "progression (exercices sans TODO) : code 0" test "$RC" -eq 0
 verifier "progression (exercices sans TODO) : ligne du chapitre 99" \
-    grep -qE '^99 .* 2/2 +0 TODO' "$COPIE/progression-fini.log"
+    grep -qE '^99 .* 4/4 +0 TODO' "$COPIE/progression-fini.log"
 verifier "progression (exercices sans TODO) : chapitres suivants affichés" \
     contient "$COPIE/progression-fini.log" "Progression par chapitre"
+
+# Le manifeste de la copie correspond à ses tests CTest ; un test en trop est signalé.
+lancer manifeste ./cours manifeste --verifier --build build/default
+verifier "manifeste --verifier : code 0 (cours.toml = CTest)" test "$RC" -eq 0
+sed -i 's/{ nom = "ch99.boucle_zero", points = 1 },/&\n  { nom = "ch99.fantome", points = 1 },/' "$COPIE/cours.toml"
+lancer manifeste-ecart ./cours manifeste --verifier --build build/default
+verifier "manifeste --verifier (test en trop) : code 1 et test nommé" \
+    code_et_message 1 "$COPIE/manifeste-ecart.log" "ch99.fantome (exercice boucle) : dans cours.toml, mais pas un test noté de CTest"
+sed -i '/ch99.fantome/d' "$COPIE/cours.toml"
+
+# suivre : revérifie à chaque enregistrement (ici par examen des fichiers, sans inotify),
+# puis s'arrête au bout de deux vérifications (COURS_SUIVRE_TOURS, pour le test).
+suivre_revérifie() {
+    local log="$COPIE/suivre.log" pid n=0
+    (cd "$COPIE" && COURS_SANS_INOTIFY=1 COURS_SUIVRE_TOURS=2 exec ./cours suivre 99 somme) >"$log" 2>&1 &
+    pid=$!
+    # Le premier tour est fini quand le suivi annonce qu'il attend.
+    while ! grep -q "Ctrl-C pour sortir" "$log" && kill -0 "$pid" 2>/dev/null && ((n < 600)); do
+        sleep 0.5
+        n=$((n + 1))
+    done
+    printf '// enregistré\n' >>"$C/exercices/somme.hpp"
+    n=0
+    while kill -0 "$pid" 2>/dev/null && ((n < 600)); do
+        sleep 0.5
+        n=$((n + 1))
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [[ $(grep -c "Bravo" "$log") -eq 2 ]]
+}
+verifier "suivre : revérifie après un enregistrement" suivre_revérifie
+
+# reinitialiser : refuse hors d'un dépôt git, puis remet le squelette livré (git).
+lancer reinit-hors-git ./cours reinitialiser 99 somme --oui
+verifier "reinitialiser hors d'un dépôt git : code 1 et message" \
+    code_et_message 1 "$COPIE/reinit-hors-git.log" "ce dossier n'est pas un dépôt git"
+(cd "$COPIE" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm copie) >/dev/null 2>&1
+printf 'du travail\n' >>"$C/exercices/somme.hpp"
+printf 'autre chose\n' >>"$C/exercices/boucle.hpp"
+lancer reinit-sans-oui ./cours reinitialiser 99 somme </dev/null
+verifier "reinitialiser sans terminal ni --oui : code 1, rien modifié" \
+    code_et_message 1 "$COPIE/reinit-sans-oui.log" "ajoutez --oui"
+lancer reinit ./cours reinitialiser 99 somme --oui
+verifier "reinitialiser --oui : code 0" test "$RC" -eq 0
+verifier "reinitialiser : le fichier de l'exercice est remis" ne_contient_pas "$C/exercices/somme.hpp" "du travail"
+verifier "reinitialiser : l'autre exercice n'est pas touché" contient "$C/exercices/boucle.hpp" "autre chose"
 
 printf '\nJournaux : %s/*.log\n' "$COPIE"
 printf 'outils: %d passed, %d failed\n' "$reussis" "$echoues"

@@ -171,3 +171,37 @@ def readme_attendu(texte: str, cours: mf.Cours) -> str:
         raise mf.ManifesteInvalide(
             f"README.fr.md : marqueurs du plan introuvables (« {DEBUT_PLAN} » … « {FIN_PLAN} »)")
     return texte[: debut + len(DEBUT_PLAN)] + "\n" + tableau_plan(cours) + "\n" + texte[fin:]
+
+
+def ecarts_ctest(cours: mf.Cours, build: Path) -> list[str]:
+    """Ce qui diffère entre les tests du manifeste et les tests notés de CTest (vide si rien).
+
+    Chaque test CTest de label chNN doit être dans le manifeste, rangé dans l'exercice de son
+    label chNN-<id> (ou, tant que CMake ne pose pas ce label, de sa source test_<id>.cpp) ;
+    chaque test du manifeste doit exister dans CTest avec le label chNN.
+    """
+    probs = []
+    try:
+        notes = tests_notes(build)
+    except mf.ManifesteInvalide as e:
+        return [str(e)]
+    for c in cours.chapitres:
+        ctest_ch = {nom: labels for nom, labels in notes.get(c.numero, [])}
+        if not c.disponible:
+            if ctest_ch:
+                probs.append(f"ch{c.numero} : « à venir » dans cours.toml, mais CTest a {len(ctest_ch)} tests notés")
+            continue
+        dans_manifeste = {t.nom: e.id for e in c.exercices for t in e.tests}
+        for nom, labels in ctest_ch.items():
+            attendu = exercice_du_test(cours.racine, c, nom, labels)
+            if nom not in dans_manifeste:
+                probs.append(f"{nom} : test noté de CTest absent de cours.toml")
+            elif attendu is not None and dans_manifeste[nom] != attendu:
+                probs.append(f"{nom} : rangé dans « {dans_manifeste[nom]} » par cours.toml, dans « {attendu} » par CTest")
+            exos = [l for l in labels if l.startswith(f"ch{c.numero}-")]
+            if any("-" in l for l in labels if l.startswith("ch")) and len(exos) != 1:
+                probs.append(f"{nom} : {len(exos)} label(s) ch{c.numero}-<id> au lieu d'un")
+        for nom, id_ in dans_manifeste.items():
+            if nom not in ctest_ch:
+                probs.append(f"{nom} (exercice {id_}) : dans cours.toml, mais pas un test noté de CTest (label ch{c.numero})")
+    return probs

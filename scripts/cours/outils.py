@@ -1,0 +1,175 @@
+"""Configuration CMake, compilation (ninja), lancement de CTest avec un rapport JUnit."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .affichage import Erreur, attention, info
+
+RACINE = Path(__file__).resolve().parent.parent.parent
+
+
+def jobs() -> int:
+    texte = os.environ.get("COURS_JOBS", "2")
+    if not re.fullmatch(r"[1-9][0-9]*", texte):
+        raise Erreur(f"COURS_JOBS doit être un entier positif (reçu « {texte} »)", code=2)
+    return int(texte)
+
+
+def dossier_build(preset: str) -> Path:
+    return RACINE / "build" / preset
+
+
+def journal(nom: str) -> Path:
+    d = RACINE / "build" / "journaux"
+    d.mkdir(parents=True, exist_ok=True)
+    return d / nom
+
+
+def relatif(chemin: Path | str) -> str:
+    try:
+        return str(Path(chemin).resolve().relative_to(RACINE))
+    except ValueError:
+        return str(chemin)
+
+
+def commande_requise(nom: str, paquet: str) -> None:
+    if shutil.which(nom) is None:
+        raise Erreur(f"« {nom} » est introuvable : installez le paquet {paquet} (« ./cours installer »).")
+
+
+def preset_existe(preset: str) -> bool:
+    try:
+        donnees = json.loads((RACINE / "CMakePresets.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(p.get("name") == preset for p in donnees.get("configurePresets", []))
+
+
+def configurer(preset: str, bavard: bool = True) -> None:
+    """« cmake --preset PRESET », silencieux sauf en cas d'échec (Erreur)."""
+    commande_requise("cmake", "cmake")
+    log = journal(f"configuration-{preset}.log")
+    if bavard:
+        info(f"Configuration CMake (preset « {preset} »)…")
+    with open(log, "w", encoding="utf-8") as f:
+        r = subprocess.run(["cmake", "--preset", preset], cwd=RACINE, stdout=f, stderr=subprocess.STDOUT)
+    texte = log.read_text(encoding="utf-8", errors="replace")
+    if r.returncode != 0:
+        sys.stdout.write(texte)
+        raise Erreur(f"la configuration CMake du preset « {preset} » a échoué (journal : {relatif(log)}).")
+    if "CMake Warning" in texte and bavard:
+        attention(f"CMake a émis des avertissements (journal : {relatif(log)}).")
+
+
+def construire(preset: str, cibles: list[str] | None = None, extra: list[str] | None = None,
+               bavard: bool = True) -> int:
+    """cmake --build avec la progression de ninja à l'écran ; renvoie le code."""
+    if bavard:
+        info(f"Compilation (preset « {preset} », {jobs()} tâches en parallèle)…")
+    cmd = ["cmake", "--build", "--preset", preset, "-j", str(jobs())]
+    if cibles:
+        cmd += ["--target", *cibles]
+    if extra:
+        cmd += ["--", *extra]
+    return subprocess.run(cmd, cwd=RACINE).returncode
+
+
+def construire_dans(preset: str, cibles: list[str], log: Path, continuer: bool = False) -> int:
+    """Compilation silencieuse (sortie dans log) ; renvoie le code de ninja."""
+    cmd = ["cmake", "--build", "--preset", preset, "-j", str(jobs())]
+    if cibles:
+        cmd += ["--target", *cibles]
+    if continuer:
+        cmd += ["--", "-k", "0"]
+    with open(log, "w", encoding="utf-8") as f:
+        return subprocess.run(cmd, cwd=RACINE, stdout=f, stderr=subprocess.STDOUT).returncode
+
+
+def cibles_ninja(preset: str) -> set[str]:
+    r = subprocess.run(["ninja", "-C", str(dossier_build(preset)), "-t", "targets", "all"],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        return set()
+    return {ligne.split(":", 1)[0] for ligne in r.stdout.splitlines() if ":" in ligne}
+
+
+def liste_tests(preset: str) -> list[tuple[str, list[str]]]:
+    """(nom, labels) de chaque test CTest du preset (configuré)."""
+    r = subprocess.run(["ctest", "--test-dir", str(dossier_build(preset)), "--show-only=json-v1"],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        return []
+    sortie = []
+    for t in json.loads(r.stdout).get("tests", []):
+        labels = []
+        for prop in t.get("properties", []):
+            if prop.get("name") == "LABELS":
+                labels = list(prop.get("value", []))
+        sortie.append((t["name"], labels))
+    return sortie
+
+
+def lancer_ctest(preset: str, junit: Path, args: list[str], log: Path | None = None,
+                 ecran: bool = False, env: dict | None = None) -> int:
+    """ctest --preset PRESET --output-junit JUNIT ARGS ; sortie dans log (et à l'écran si ecran)."""
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    if junit.exists():
+        junit.unlink()
+    cmd = ["ctest", "--preset", preset, "-j", str(jobs()), "--output-junit", str(junit), *args]
+    e = dict(os.environ, BOOST_TEST_COLOR_OUTPUT="no")
+    if env:
+        e.update(env)
+    if not ecran:
+        if log is None:
+            return subprocess.run(cmd, cwd=RACINE, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                                  env=e).returncode
+        with open(log, "w", encoding="utf-8") as f:
+            return subprocess.run(cmd, cwd=RACINE, stdout=f, stderr=subprocess.STDOUT, env=e).returncode
+    with subprocess.Popen(cmd, cwd=RACINE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e,
+                          text=True, errors="replace") as proc, \
+            open(log or os.devnull, "w", encoding="utf-8") as f:
+        assert proc.stdout is not None
+        for ligne in proc.stdout:
+            sys.stdout.write(ligne)
+            sys.stdout.flush()
+            f.write(ligne)
+    return proc.returncode
+
+
+def lignes_failed(log: Path) -> list[str]:
+    try:
+        return [l for l in log.read_text(encoding="utf-8", errors="replace").splitlines() if l.startswith("FAILED: ")]
+    except OSError:
+        return []
+
+
+def premiere_erreur(log: Path, max_lignes: int = 12) -> list[str]:
+    """Les premières lignes d'erreur du compilateur dans un journal de ninja."""
+    try:
+        lignes = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    lignes = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in lignes]
+    for i, l in enumerate(lignes):
+        if re.search(r"(error|erreur)\s*:", l) and not l.startswith("FAILED: ") and "ninja:" not in l:
+            # le contexte « In file included from / In function » juste avant, puis l'erreur
+            debut = i
+            while debut > 0 and re.search(r"(In file included from|^\s+from |In (member )?function|In instantiation|required from)", lignes[debut - 1]):
+                debut -= 1
+            bloc = []
+            for l2 in lignes[debut:]:
+                if l2.startswith(("FAILED: ", "ninja: ", "[")) and bloc:
+                    break
+                bloc.append(l2.replace(str(RACINE) + "/", ""))
+                if len(bloc) >= max_lignes:
+                    break
+            return bloc
+    # pas de ligne « error: » (erreur d'édition de liens, par exemple) : la fin du journal
+    return [l.replace(str(RACINE) + "/", "") for l in lignes if l.strip()][-max_lignes:]
