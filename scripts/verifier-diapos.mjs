@@ -288,12 +288,17 @@ async function verifier(dir, noms) {
           (k) => document.querySelectorAll('svg.bespoke-marp-slide')[k - 1]?.classList.contains('bespoke-marp-active'),
           { timeout: 5000 }, n,
         );
-        const b64 = await page.screenshot({ encoding: 'base64', type: 'png' });
+        // La diapositive seule (Marp l'entoure d'un cadre noir quand les proportions diffèrent).
+        const clip = await page.evaluate(() => {
+          const r = document.querySelector('svg.bespoke-marp-slide.bespoke-marp-active section').getBoundingClientRect();
+          return { x: r.x + 2, y: r.y + 2, width: r.width - 4, height: r.height - 4 }; // sans le bord lissé
+        });
+        const b64 = await page.screenshot({ encoding: 'base64', type: 'png', clip });
         fs.writeFileSync(path.join(captures, `${nom.replace(/\.html$/, '')}-${quand}.png`), Buffer.from(b64, 'base64'));
         const a = await page.evaluate(analyserCapture, b64);
         const m = mesures[n - 1];
-        // Une diapositive avec au moins un titre court couvre bien plus de 0,2 % des pixels.
-        if (a.couleurs < 2 || a.differents < a.total * 0.002 || !m.contenu) {
+        // Un titre d'un mot couvre déjà ~900 pixels ; le numéro de page seul, ~150.
+        if (a.couleurs < 2 || a.differents < 400 || !m.contenu) {
           echec(`diapositive ${n} (${quand === 'premiere' ? 'première' : 'dernière'}) : capture vide (${a.couleurs} couleur(s), ${a.differents} pixels hors du fond)`);
         }
       }
