@@ -9,6 +9,7 @@
 /// | `tokio::spawn(async move {})` | `rt::spawn([=]() -> rt::Task<T> {})`|
 /// | `handle.await`                | `co_await handle`                   |
 /// | `tokio::time::sleep(d)`       | `rt::time::sleep(d)`                |
+/// | `tokio::signal::ctrl_c().await` | `co_await rt::signal::ctrl_c()`   |
 
 #include "rt/io/buf_reader.hpp"
 #include "rt/join_error.hpp"
@@ -21,6 +22,7 @@
 #include "rt/result.hpp"
 #include "rt/runtime.hpp"
 #include "rt/select.hpp"
+#include "rt/signal.hpp"
 #include "rt/spawn.hpp"
 #include "rt/sync/broadcast.hpp"
 #include "rt/sync/mpsc.hpp"
@@ -44,6 +46,9 @@
 
 /// \namespace rt::net
 /// \brief Le réseau : `TcpListener`, `TcpStream` (comme `tokio::net`).
+
+/// \namespace rt::signal
+/// \brief Les signaux du système : `ctrl_c()` (comme `tokio::signal`).
 
 /// \namespace rt::io
 /// \brief Les entrées-sorties tamponnées : `BufReader` (comme `tokio::io`).
