@@ -89,16 +89,9 @@ private:
 
 /// \brief Un ensemble de tâches lancées, attendues dans l'ordre où elles se terminent.
 ///
-/// \code
-/// rt::JoinSet<int> set;
-/// for (int i = 0; i < 5; ++i) {
-///     set.spawn([i]() -> rt::Task<int> { co_await rt::time::sleep(100ms * (5 - i)); co_return i;
-///     });
-/// }
-/// while (auto r = co_await set.join_next()) {   // 4, 3, 2, 1, 0 : l'ordre de fin
-///     if (*r) std::cout << **r; else std::cout << r->error().what();
-/// }
-/// \endcode
+/// L'exemple du chapitre 05 (`chapters/05-patterns/exemples/join_set.cpp`) : les résultats
+/// dans l'ordre de fin, une tâche en échec rendue à sa place.
+/// \snippet 05-patterns/exemples/join_set.cpp programme
 ///
 /// Détruire l'ensemble **annule** toutes ses tâches encore en cours (contrairement à un
 /// `JoinHandle`, dont la destruction détache). À utiliser depuis une seule tâche.

@@ -31,12 +31,7 @@ template <class E>
 /// `co_await handle` renvoie un `Result<T, JoinError>` et `time::timeout` un
 /// `Result<T, time::Elapsed>`.
 ///
-/// \code
-/// rt::Result<int, rt::JoinError> r = co_await handle;
-/// if (r) { std::cout << *r; }                // succès : la valeur
-/// else if (r.error().is_panic()) { ... }     // échec : l'erreur
-/// int v = r.value();                         // comme unwrap() : lève l'erreur si échec
-/// \endcode
+/// \snippet api_taches.cpp result
 ///
 /// `E` doit être une exception (dérivée de `std::exception`) pour que `value()` puisse la lever.
 template <class T, class E>

@@ -194,12 +194,7 @@ private:
 
 /// \brief Configure et construit un `Runtime` (comme `tokio::runtime::Builder`).
 ///
-/// \code
-/// rt::Runtime runtime = rt::Builder::current_thread().build();
-/// int v = runtime.block_on(main_async());
-///
-/// rt::Runtime pool = rt::Builder::multi_thread().worker_threads(4).build();
-/// \endcode
+/// \snippet api_runtime.cpp builder
 class Builder {
 public:
     /// \brief Un runtime à un seul thread : celui qui appelle `block_on`.
@@ -236,9 +231,11 @@ public:
         blocking_.keep_alive = std::chrono::ceil<std::chrono::milliseconds>(d);
         return *this;
     }
-    /// \brief Enregistre une trace des tâches dans `path` (format « Chrome trace event »,
-    /// voir « ./cours trace »), comme la variable d'environnement `RT_TRACE`. Une seule trace
-    /// par processus : le premier chemin demandé sert pour tous les runtimes.
+    /// \brief Enregistre une trace des tâches dans `path`, comme la variable d'environnement
+    /// `RT_TRACE`.
+    ///
+    /// Le format est « Chrome trace event », que montre \ref trace "la frise des tâches". Une
+    /// seule trace par processus : le premier chemin demandé sert pour tous les runtimes.
     Builder& trace(std::string path) {
         trace_path_ = std::move(path);
         return *this;

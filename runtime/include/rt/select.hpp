@@ -93,11 +93,7 @@ Task<std::variant<select_value_t<await_result_t<A&&>>...>> select_impl(std::tupl
 /// compris). Le résultat est un `std::variant` dont l'indice dit quelle branche a gagné
 /// (`void` y devient `std::monostate`).
 ///
-/// \code
-/// auto r = co_await rt::select(rx.recv(), rt::time::sleep(1s));
-/// if (r.index() == 0) { auto message = std::get<0>(r); }
-/// else { /* délai écoulé : la réception a été abandonnée */ }
-/// \endcode
+/// \snippet api_taches.cpp select
 ///
 /// Les branches sont démarrées dans l'ordre, puis reprises quand elles sont réveillées ;
 /// tout se passe dans la tâche qui attend, sur son thread. Une lvalue est attendue sur

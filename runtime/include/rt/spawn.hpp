@@ -16,12 +16,7 @@ namespace rt {
 ///
 /// La forme à privilégier prend une **lambda-coroutine** ; la lambda est déplacée dans la
 /// tâche, ses captures vivent donc aussi longtemps qu'elle (l'équivalent de `async move`) :
-/// \code
-/// auto handle = rt::spawn([i]() -> rt::Task<int> {
-///     co_await rt::time::sleep(100ms);
-///     co_return i * 2;
-/// });
-/// \endcode
+/// \snippet api_taches.cpp spawn
 /// La tâche ne démarre pas tout de suite : elle est mise en file et s'exécutera quand la
 /// tâche courante se suspendra. Lève `std::logic_error` hors d'un runtime.
 template <class F>
@@ -33,10 +28,7 @@ requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&&
 /// \brief Exécute une fonction **bloquante** sur un thread du pool bloquant du runtime
 /// courant, jamais sur un worker, et rend son `JoinHandle` (`tokio::task::spawn_blocking`).
 ///
-/// \code
-/// auto h = rt::spawn_blocking([chemin] { return lire_tout_le_fichier(chemin); });
-/// std::string contenu = (co_await h).value();
-/// \endcode
+/// \snippet api_taches.cpp spawn_blocking
 /// Pour tout ce qui occuperait le thread sans se suspendre : un appel système bloquant, une
 /// bibliothèque synchrone, un calcul de plusieurs millisecondes. Sur un worker, pendant ce
 /// temps, aucune autre tâche de ce worker n'avancerait (chapitre 11). `abort()` n'annule
@@ -57,8 +49,8 @@ JoinHandle<T> spawn(Task<T> task) {
     return detail::spawn_on(detail::require_current_scheduler("rt::spawn"), std::move(task));
 }
 
-/// \brief Comme `rt::spawn`, avec un nom pour les traces (variable RT_TRACE, frise de « ./cours trace ») : la
-/// tâche apparaît sous ce nom dans la frise au lieu de « tâche N » (le
+/// \brief Comme `rt::spawn`, avec un nom pour les traces (variable `RT_TRACE`) : la tâche
+/// apparaît sous ce nom dans \ref trace "la frise des tâches" au lieu de « tâche N » (le
 /// `tokio::task::Builder::name` de tokio). Sans trace, le nom est ignoré.
 template <class F>
 requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>>

@@ -119,10 +119,10 @@ Task<Result<detail::await_result_t<A&&>, Elapsed>> timeout_impl(Instant deadline
 /// future. Attention : si l'opération est l'attente d'un
 /// `JoinHandle`, abandonner l'attente n'annule pas la tâche, qui continue de tourner
 /// (détachée si le handle était passé par valeur). Pour l'arrêter : `handle.abort()`.
-/// \code
-/// auto r = co_await rt::time::timeout(2s, handle);   // handle reste utilisable
-/// if (!r) handle.abort();                             // annuler pour de bon
-/// \endcode
+///
+/// L'exemple du chapitre 05 (`chapters/05-patterns/exemples/annuler.cpp`) : le handle est
+/// prêté à `timeout`, puis la tâche est annulée pour de bon.
+/// \snippet 05-patterns/exemples/annuler.cpp programme
 template <class Rep, class Period, class A>
 auto timeout(std::chrono::duration<Rep, Period> d, A&& awaitable) {
     static_assert(detail::abandonable_v<A>,

@@ -13,11 +13,8 @@
 namespace rt::net {
 
 /// \brief Un socket d'écoute TCP (comme `tokio::net::TcpListener`).
-/// \code
-/// auto listener = co_await rt::net::TcpListener::bind("127.0.0.1:0");  // port libre
-/// std::cout << listener.local_addr().to_string();
-/// auto [socket, addr] = co_await listener.accept();
-/// \endcode
+/// \snippet api_reseau.cpp bind
+/// \snippet api_reseau.cpp accept
 class TcpListener {
 public:
     /// \brief Écoute sur `address` (« hôte:port » ; le port 0 en choisit un libre).

@@ -40,12 +40,7 @@ class OwnedWriteHalf;
 ///
 /// Le socket est non bloquant : une lecture sans données disponibles suspend la **tâche**,
 /// pas le thread. Les erreurs du système sont levées en `std::system_error`.
-/// \code
-/// auto stream = co_await rt::net::TcpStream::connect("127.0.0.1:8080");
-/// co_await stream.write_all("GET / HTTP/1.1\r\n\r\n");
-/// char buffer[1024];
-/// std::size_t n = co_await stream.read(buffer);   // 0 : la connexion est fermée
-/// \endcode
+/// \snippet api_reseau.cpp connect
 /// Les tampons passés à `read`/`write` doivent vivre jusqu'à la fin du `co_await`.
 class TcpStream {
 public:
