@@ -350,7 +350,7 @@ verifier "trace (programme en échec) : frise dessinée quand même" \
 
 lancer demo ./cours demo
 verifier "demo : code 0" test "$RC" -eq 0
-verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Chapitre 99 — essai ──"
+verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Chapitre 99 — Essai ──"
 verifier "demo : sortie de l'exemple" contient "$COPIE/demo.log" "│ bonjour 3 deux"
 
 lancer verifier1 ./cours verifier 99

@@ -43,7 +43,8 @@ class Resultat:
                 # « tests/03-spawn/test_x.cpp(42): error: in "cas": message » → « test_x.cpp:42 : message »
                 m = re.match(r'^(?:.*/)?([^/(]+)\((\d+)\): (?:fatal )?error: in "[^"]*": (.*)$', l)
                 if m:
-                    l = f"{m.group(1)}:{m.group(2)} : {m.group(3)}"
+                    lieu = "" if m.group(1) == "unknown location" else f"{m.group(1)}:{m.group(2)} : "
+                    l = f"{lieu}{m.group(3)}"
                 l = re.sub(r"^\*\*\* CHIEN DE GARDE : ", "chien de garde : ", l)
                 if l not in utiles:
                     utiles.append(l)

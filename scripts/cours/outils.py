@@ -164,8 +164,10 @@ def premiere_erreur(log: Path, max_lignes: int = 12) -> list[str]:
             while debut > 0 and re.search(r"(In file included from|^\s+from |In (member )?function|In instantiation|required from)", lignes[debut - 1]):
                 debut -= 1
             bloc = []
-            for l2 in lignes[debut:]:
-                if l2.startswith(("FAILED: ", "ninja: ", "[")) and bloc:
+            for j, l2 in enumerate(lignes[debut:]):
+                if bloc and (l2.startswith(("FAILED: ", "ninja: ", "[")) or
+                             (debut + j > i and re.search(r": (warning|error|erreur|attention)\s*:", l2)) or
+                             (debut + j > i and re.search(r"(In file included from|In (member )?function)", l2))):
                     break
                 bloc.append(l2.replace(str(RACINE) + "/", ""))
                 if len(bloc) >= max_lignes:
