@@ -24,7 +24,9 @@ copie par chapitre dans DOSSIER (lecon_NN.md), que Doxygen lit à la place :
 - la liste des exemples compilés du chapitre, chacun relié à sa page.
 
 Il écrit aussi DOSSIER/mainpage.md, la page d'accueil (--accueil) où chaque « \\ref lecon_NN »
-d'une leçon qui n'existe pas encore (chapitre en cours d'écriture) est remplacé par son texte.
+d'une leçon qui n'existe pas encore (chapitre en cours d'écriture) est remplacé par son texte,
+et une copie de chaque --page (le glossaire, les diagrammes) où les numéros de leçon mènent à
+la leçon.
 
 Bibliothèque standard de Python 3 seulement.
 """
@@ -219,6 +221,17 @@ class Lecon:
             # Un titre : Doxygen 1.9 écrit « <tt> » en toutes lettres dans la table des matières
             # pour un `code` de titre ; le titre perd ses accents graves.
             ligne = ligne.replace("`", "").replace("<", "&lt;").replace(">", "&gt;")
+        # Le gras d'une ligne : « **`unwrap()` sur le `JoinError`** » (un gras qui commence
+        # par du code) n'est pas reconnu par Doxygen 1.9, qui laisse les astérisques ; <b> l'est.
+        codes = []
+
+        def mettre_de_cote(m):
+            codes.append(m.group(0))
+            return f"\x00{len(codes) - 1}\x00"
+
+        ligne = re.sub(r"`[^`]*`", mettre_de_cote, ligne)
+        ligne = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"<b>\1</b>", ligne)
+        ligne = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], ligne)
         # Les liens, hors des `code` en ligne.
         morceaux = re.split(r"(`[^`]*`)", ligne)
         for i in range(0, len(morceaux), 2):
@@ -294,6 +307,21 @@ class Lecon:
 # ─── Programme ────────────────────────────────────────────────────────────────────────────
 
 
+def lier_les_lecons(texte, lecons):
+    """Relie les numéros de leçon d'une page de docs/ à la page de la leçon : la colonne
+    « Chapitre » du glossaire (« | 03, 11 | » en fin de ligne) et les « Leçon 03. » / « Leçons
+    06 et 11. » qui ouvrent les paragraphes des diagrammes. Un numéro sans leçon reste du texte."""
+
+    def lien(numero):
+        return f'\\ref lecon_{numero} "{numero}"' if numero in lecons else numero
+
+    def numeros(m):
+        return re.sub(r"\b\d\d\b", lambda n: lien(n.group(0)), m.group(0))
+
+    texte = re.sub(r"\|\s*\d\d(?:\s*,\s*\d\d)*\s*\|\s*$", numeros, texte, flags=re.M)
+    return re.sub(r"^Leçons? \d\d(?:(?:, | et )\d\d)*\.", numeros, texte, flags=re.M)
+
+
 def ecrire(chemin, contenu):
     chemin.write_text(contenu, encoding="utf-8")
 
@@ -304,6 +332,8 @@ def main():
     arguments.add_argument("--sortie", required=True, type=pathlib.Path)
     arguments.add_argument("--tag", type=pathlib.Path)
     arguments.add_argument("--accueil", type=pathlib.Path)
+    arguments.add_argument("--page", type=pathlib.Path, action="append",
+                           help="page de docs/ où relier les numéros de leçon (répétable)")
     options = arguments.parse_args()
 
     racine = options.racine.resolve()
@@ -330,6 +360,9 @@ def main():
     for ancien in sortie.glob("lecon_*.md"):  # une leçon retirée ne reste pas dans le site
         if ancien.name not in attendus:
             ancien.unlink()
+
+    for page in options.page or []:
+        ecrire(sortie / page.name, lier_les_lecons(page.read_text(encoding="utf-8"), lecons))
 
     if options.accueil is not None:
         texte = options.accueil.read_text(encoding="utf-8")

@@ -66,10 +66,17 @@ def main():
     nb_snippets = 0
     for entete in entetes:
         relatif = entete.relative_to(racine)
+        precedente = None
         for numero, ligne in lignes_de_commentaire(entete.read_text(encoding="utf-8")):
-            if INTERDITS.search(ligne):
+            texte = re.sub(r"^(///|//!|/\*\*|/\*!|\*/|\*)", "", ligne.strip(), count=1)
+            # Un bloc de code Markdown : une ligne en retrait de quatre espaces (au-delà de
+            # l'espace qui suit « /// ») après une ligne vide.
+            en_retrait = (re.match(r"^ {5,}\S", texte) is not None and precedente is not None
+                          and precedente.strip() == "")
+            if INTERDITS.search(ligne) or en_retrait:
                 fautes.append(f"{relatif}:{numero}: exemple écrit à la main dans un commentaire "
                               "Doxygen ; citez un programme compilé avec \\snippet")
+            precedente = texte
             m = SNIPPET.search(ligne)
             if m:
                 nb_snippets += 1
