@@ -9,7 +9,7 @@
 //         chacune non vide (pixels lus dans la capture + texte ou image dans la diapositive) ;
 //       - aucune diapositive dont le contenu déborde (boîtes des éléments et du texte
 //         comparées à celle de la diapositive ; blocs défilants) ;
-//       - des notes de présentation pour chaque diapositive ;
+//       - des notes de présentation pour chaque diapositive, affichées par la vue présentateur ;
 //       - aucune requête réseau, aucune ressource locale introuvable.
 //   Sort avec le code 1 et un message qui nomme le diaporama et la diapositive.
 //
@@ -300,6 +300,21 @@ async function verifier(dir, noms) {
         // Un titre d'un mot couvre déjà ~900 pixels ; le numéro de page seul, ~150.
         if (a.couleurs < 2 || a.differents < 400 || !m.contenu) {
           echec(`diapositive ${n} (${quand === 'premiere' ? 'première' : 'dernière'}) : capture vide (${a.couleurs} couleur(s), ${a.differents} pixels hors du fond)`);
+        }
+      }
+      // Vue présentateur (touche P, ou ?view=presenter) : la note de la diapositive affichée.
+      if (mesures.length) {
+        await page.goto(`${url}?view=presenter#1`, { waitUntil: 'load' });
+        const note = await page
+          .waitForFunction(() => {
+            if (document.body.dataset.bespokeView !== 'presenter') return false;
+            const n = document.querySelector('.bespoke-marp-presenter-note-container .bespoke-marp-note.active');
+            return n ? n.textContent.trim() || false : false;
+          }, { timeout: 5000 })
+          .then((h) => h.jsonValue())
+          .catch(() => '');
+        if (mesures[0].note && note !== mesures[0].note) {
+          echec('vue présentateur (?view=presenter) : la note de la diapositive 1 ne s\'affiche pas');
         }
       }
       for (const u of requetes) echec(`requête refusée ou échouée : ${u}`);
