@@ -43,9 +43,12 @@ RE_CHAPITRE = re.compile(r"^(\d\d)-")
 RE_CLOTURE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
 RE_LIEN = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]+)((?:\s+\"[^\"]*\")?)\)")
 RE_SYMBOLE = re.compile(r"\brt(?:::~?[A-Za-z_]\w*)+")
-RE_MEMBRE_COURT = re.compile(r"(?<![:\w])([A-Z]\w*)::(~?[A-Za-z_]\w*)")
+RE_NOM_PARTIEL = re.compile(r"(?<![:\w])[A-Za-z_]\w*(?:::~?[A-Za-z_]\w*)+")
+ESPACES_ETRANGERS = {"rt", "std", "tokio", "boost", "asio", "detail", "futures", "core"}
 RE_REF_LECON = re.compile(r"\\ref\s+lecon_(\d\d)\s+\"([^\"]*)\"")
 
+NOMS_TROP_COMMUNS = {"reset", "get", "size", "empty", "begin", "end", "swap", "data", "clear",
+                     "release", "await_ready", "await_suspend", "await_resume"}
 PAGES_DOCS = {"glossaire.md": "glossaire", "diagrammes/diagrammes.md": "diagrammes"}
 
 
@@ -91,6 +94,15 @@ class Symboles:
     def connu(self, nom):
         return nom in self.types or nom in self.fonctions or nom in self.autres
 
+    def suffixes(self):
+        """« mpsc::channel » → {rt::sync::mpsc::channel} : chaque fin d'au moins deux noms."""
+        index = {}
+        for nom in self.types | self.fonctions | self.autres:
+            morceaux = nom.split("::")
+            for debut in range(1, len(morceaux) - 1):
+                index.setdefault("::".join(morceaux[debut:]), set()).add(nom)
+        return index
+
     def noms_courts_des_types(self):
         """Nom court → nom qualifié, pour les types dont le nom court est unique."""
         vus = {}
@@ -118,15 +130,30 @@ def symboles_cites(texte, symboles):
             if symboles.connu(nom):
                 trouves.add(nom)
                 break
-    # « JoinHandle::abort », « Semaphore::acquire » : le nom court d'un type de rt (s'il est
-    # unique) suivi d'un membre.
+    # « JoinHandle::abort », « mpsc::channel », « time::sleep » : un nom partiellement qualifié,
+    # s'il désigne un seul symbole de rt (sinon, son type s'il est unique : « Mutex::guard »).
     courts = symboles.noms_courts_des_types()
-    for m in RE_MEMBRE_COURT.finditer(texte):
-        qualifie = courts.get(m.group(1))
-        if qualifie is None:
+    suffixes = symboles.suffixes()
+    for m in RE_NOM_PARTIEL.finditer(texte):
+        morceaux = m.group(0).split("::")
+        if morceaux[0] in ESPACES_ETRANGERS:
             continue
-        nom = f"{qualifie}::{m.group(2)}"
-        trouves.add(nom if symboles.connu(nom) else qualifie)
+        for fin in range(len(morceaux), 1, -1):
+            candidats = suffixes.get("::".join(morceaux[:fin]), set())
+            if len(candidats) == 1:
+                trouves.add(next(iter(candidats)))
+                break
+        else:
+            if morceaux[0] in courts:
+                trouves.add(courts[morceaux[0]])
+    # « handle.abort() », « mutex.lock() » : un appel de membre, quand un seul des types que la
+    # leçon cite a un membre de ce nom (sauf les noms communs à la bibliothèque standard, comme
+    # « p.reset() », et le protocole des awaiters, que toute coroutine appelle).
+    types_cites = [t for t in trouves if t in symboles.types]
+    for m in set(re.findall(r"(?:\.|->)([a-z_]\w*)\(", texte)) - NOMS_TROP_COMMUNS:
+        proprietaires = [t for t in types_cites if f"{t}::{m}" in symboles.fonctions]
+        if len(proprietaires) == 1:
+            trouves.add(f"{proprietaires[0]}::{m}")
     return trouves
 
 

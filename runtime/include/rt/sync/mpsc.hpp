@@ -15,6 +15,8 @@
 #include "rt/detail/task_header.hpp"
 #include "rt/result.hpp"
 
+/// \brief Les canaux plusieurs-émetteurs / un-récepteur (comme `tokio::sync::mpsc`) :
+/// `channel` (borné, avec contre-pression) et `unbounded_channel`.
 namespace rt::sync::mpsc {
 
 // --- Les erreurs ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include "rt/detail/waker.hpp"
 #include "rt/result.hpp"
 
+/// \brief Le canal d'une seule valeur, d'une tâche à une autre (comme `tokio::sync::oneshot`).
 namespace rt::sync::oneshot {
 
 /// \brief L'erreur de la réception : l'émetteur a été détruit sans rien envoyer.

@@ -17,6 +17,7 @@
 #include "rt/detail/wake_list.hpp"
 #include "rt/result.hpp"
 
+/// \brief La dernière valeur d'un état et ses changements (comme `tokio::sync::watch`).
 namespace rt::sync::watch {
 
 /// \brief `changed()` sans nouvelle valeur possible : l'émetteur est parti.
