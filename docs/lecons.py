@@ -25,8 +25,8 @@ copie par chapitre dans DOSSIER (lecon_NN.md), que Doxygen lit à la place :
 
 Il écrit aussi DOSSIER/mainpage.md, la page d'accueil (--accueil) où chaque « \\ref lecon_NN »
 d'une leçon qui n'existe pas encore (chapitre en cours d'écriture) est remplacé par son texte,
-et une copie de chaque --page (le glossaire, les diagrammes) où les numéros de leçon mènent à
-la leçon.
+une copie de chaque --page (le glossaire, les diagrammes) où les numéros de leçon mènent à
+la leçon, et DOSSIER/api_lecons.md, le sens inverse : chaque symbole et les leçons qui le citent.
 
 Bibliothèque standard de Python 3 seulement.
 """
@@ -315,7 +315,8 @@ class Lecon:
             if genre_bloc != "mermaid":
                 sortie.append(ligne)
         texte = source.read_text(encoding="utf-8")
-        sortie += section_api(self.numero, symboles_cites(texte, symboles), symboles)
+        self.cites = symboles_cites(texte, symboles)
+        sortie += section_api(self.numero, self.cites, symboles)
         sortie += self.section_exemples()
         return "\n".join(sortie) + "\n"
 
@@ -332,6 +333,21 @@ class Lecon:
 
 
 # ─── Programme ────────────────────────────────────────────────────────────────────────────
+
+
+def page_api_lecons(usages, symboles):
+    """La page inverse des sections « API utilisée » : pour chaque type ou fonction de rt, les
+    leçons qui le citent."""
+    lignes = ["# L'API de rt, leçon par leçon {#api_lecons}", "",
+              "Chaque type ou fonction de rt que citent les leçons, et les leçons où le "
+              "retrouver (la section « API utilisée dans ce chapitre » de chaque leçon donne le "
+              "sens inverse). Un symbole qu'aucune leçon ne cite n'est pas dans ce tableau.", "",
+              "| Type ou fonction | Leçons |", "|---|---|"]
+    for symbole in sorted(usages, key=lambda n: (n.lower(), n)):
+        texte = symbole + ("()" if symbole in symboles.fonctions else "")
+        liens = ", ".join(f'\\ref lecon_{n} "{n}"' for n in sorted(usages[symbole]))
+        lignes.append(f'| \\ref {symbole} "{texte}" | {liens} |')
+    return "\n".join(lignes) + "\n"
 
 
 def lier_les_lecons(texte, lecons):
@@ -379,11 +395,15 @@ def main():
             lecons[m.group(1)] = dossier
 
     attendus = set()
+    usages = {}  # symbole → numéros des leçons qui le citent
     for numero, dossier in lecons.items():
         nom = f"lecon_{numero}.md"
         attendus.add(nom)
         lecon = Lecon(racine, dossier, sortie, lecons, images)
         ecrire(sortie / nom, lecon.produire(symboles))
+        for symbole in lecon.cites:
+            usages.setdefault(symbole, []).append(numero)
+    ecrire(sortie / "api_lecons.md", page_api_lecons(usages, symboles))
     for ancien in sortie.glob("lecon_*.md"):  # une leçon retirée ne reste pas dans le site
         if ancien.name not in attendus:
             ancien.unlink()
