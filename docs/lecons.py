@@ -68,8 +68,8 @@ class Symboles:
         for compose in racine.findall("compound"):
             genre = compose.get("kind")
             nom = self._sans_modele((compose.findtext("name") or "").strip())
-            if not nom.startswith("rt"):
-                continue
+            if not nom.startswith("rt") or "detail" in nom.split("::"):
+                continue  # rt::detail : les rouages, pas l'API (EXCLUDE_SYMBOLS)
             if genre in ("class", "struct", "union"):
                 self.types.add(nom)
             elif genre != "namespace":
