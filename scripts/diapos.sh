@@ -1,40 +1,44 @@
 #!/usr/bin/env bash
 # Rend les diapositives du cours (slides/NN-*.md, Marp) en HTML statique dans
-# build/diapos/ : un fichier .html autonome par chapitre (images incorporées, aucune
+# build/diapos/ : un fichier .html autonome par chapitre (images et polices incorporées, aucune
 # ressource réseau) et un index.html qui les liste.
 #
-#   bash scripts/diapos.sh [--verifier] [NN…]
+#   bash scripts/diapos.sh [--verifier] [--pdf] [NN…]
 #
 #   --verifier  ouvre ensuite chaque diaporama dans Chromium sans interface : capture de
 #               la première et de la dernière diapositive (build/diapos/captures/), aucune
 #               des deux vide, aucune diapositive qui déborde, des notes pour chaque
 #               diapositive (scripts/verifier-diapos.mjs).
+#   --pdf       imprime aussi chaque diaporama en PDF (build/diapos/NN-slug.pdf, Chromium).
 #   NN…         seulement ces chapitres (par défaut : tous).
 #
-# Dépendances : paquets Debian nodejs et npm (chromium en plus pour --verifier) ;
-# @marp-team/marp-cli et puppeteer-core viennent de npm, aux versions exactes de
-# package-lock.json, installés dans node_modules/ du dépôt.
+# Dépendances : paquets Debian nodejs et npm (chromium en plus pour --verifier et --pdf) ;
+# @marp-team/marp-cli, puppeteer-core et les polices (@fontsource-variable/roboto,
+# roboto-mono) viennent de npm, aux versions exactes de package-lock.json, installés dans
+# node_modules/ du dépôt.
 set -euo pipefail
 
 racine="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 sortie="$racine/build/diapos"
 
 usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 verifier=0
+pdf=0
 chapitres=()
 for arg in "$@"; do
     case "$arg" in
     --verifier) verifier=1 ;;
+    --pdf) pdf=1 ;;
     -h | --help | aide)
         usage
         exit 0
         ;;
     [0-9] | [0-9][0-9]) chapitres+=("$(printf '%02d' "$((10#$arg))")") ;;
     *)
-        echo "diapos : argument inconnu « $arg » (attendu : --verifier ou un numéro de chapitre)." >&2
+        echo "diapos : argument inconnu « $arg » (attendu : --verifier, --pdf ou un numéro de chapitre)." >&2
         exit 2
         ;;
     esac
@@ -52,6 +56,7 @@ fi
 # Installation des dépendances npm si node_modules manque ou est plus ancien que le verrou.
 cd "$racine"
 if [[ ! -x node_modules/.bin/marp || ! -d node_modules/puppeteer-core ||
+    ! -d node_modules/@fontsource-variable/roboto-mono ||
     package-lock.json -nt node_modules/.package-lock.json ]]; then
     echo "==> Installation de Marp depuis npm (versions de package-lock.json)…"
     if ! npm ci --no-audit --no-fund --loglevel=error; then
@@ -102,9 +107,15 @@ node "$racine/scripts/verifier-diapos.mjs" --preparer "$sortie" "$racine/slides"
 fin=$(date +%s%N)
 echo "==> Diapositives rendues en $(((fin - debut) / 1000000)) ms : $sortie/index.html"
 
+noms=()
+for f in "${fichiers[@]}"; do noms+=("$(basename "$f" .md).html"); done
+
+if ((pdf)); then
+    echo "==> Impression en PDF (Chromium)…"
+    node "$racine/scripts/verifier-diapos.mjs" --pdf "$sortie" "${noms[@]}"
+fi
+
 if ((verifier)); then
-    noms=()
-    for f in "${fichiers[@]}"; do noms+=("$(basename "$f" .md).html"); done
     echo "==> Vérification dans Chromium sans interface…"
     node "$racine/scripts/verifier-diapos.mjs" --verifier "$sortie" "${noms[@]}"
 fi

@@ -12,6 +12,8 @@
 //       - des notes de présentation pour chaque diapositive, affichées par la vue présentateur ;
 //       - aucune requête réseau, aucune ressource locale introuvable.
 //   Sort avec le code 1 et un message qui nomme le diaporama et la diapositive.
+//   node scripts/verifier-diapos.mjs --pdf DOSSIER_HTML [NN-nom.html…]
+//       imprime chaque diaporama en PDF (une page par diapositive) à côté de son HTML.
 //
 // Chromium : /usr/bin/chromium (paquet Debian chromium), ou la variable CHROMIUM.
 
@@ -262,13 +264,20 @@ async function verifier(dir, noms) {
       });
       // Marp réduit les blocs de code trop larges par script (ResizeObserver) une fois la
       // diapositive mise en page : mesurer quand deux mesures successives concordent.
-      const images = () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const images = () => document.fonts.ready.then(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
       let mesures = null;
       for (let essai = 0; essai < 20; essai++) {
         await page.evaluate(images);
         const m = await page.evaluate(mesurerDansLaPage);
         if (mesures && JSON.stringify(m) === JSON.stringify(mesures)) break;
         mesures = m;
+      }
+      // Les polices incorporées (thème « cours ») sont celles qui servent : pas de repli
+      // sur les polices de la machine, dont les largeurs changeraient les débordements.
+      const polices = await page.evaluate(() =>
+        [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/["']/g, '')));
+      if (!polices.includes('Roboto Variable')) {
+        echec(`police incorporée « Roboto Variable » non chargée (chargées : ${[...new Set(polices)].join(', ') || 'aucune'})`);
       }
       await page.evaluate((el) => el.remove(), style);
       await page.addStyleTag({ content: '.bespoke-marp-osc,.bespoke-progress-parent{display:none!important}' });
@@ -332,7 +341,38 @@ async function verifier(dir, noms) {
   console.log(`    Captures : ${captures}`);
 }
 
-if (mode === '--preparer') {
+// ---------------------------------------------------------------------------------------
+// PDF : une page par diapositive, imprimée par Chromium depuis le HTML rendu (polices
+// incorporées comprises, ce que « marp --pdf » ne sait pas faire avec des url() relatives).
+async function imprimer(dir, noms) {
+  const puppeteer = (await import('puppeteer-core')).default;
+  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    console.error(`diapos : Chromium introuvable (${chromium}). Installez-le : sudo apt-get install chromium`);
+    process.exit(1);
+  }
+  if (!noms.length) noms = diaporamas(dir);
+  const navigateur = await puppeteer.launch({
+    executablePath: chromium, headless: true, protocolTimeout: 60000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await navigateur.newPage();
+    for (const nom of noms) {
+      await page.goto(pathToFileURL(path.resolve(dir, nom)).href, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready);
+      const pdf = path.join(dir, nom.replace(/\.html$/, '.pdf'));
+      await page.pdf({ path: pdf, width: '1280px', height: '720px', printBackground: true, preferCSSPageSize: true });
+      console.log(`    ${pdf}`);
+    }
+  } finally {
+    await navigateur.close();
+  }
+}
+
+if (mode === '--pdf') {
+  await imprimer(dossier, reste);
+} else if (mode === '--preparer') {
   preparer(dossier, reste[0] || 'slides');
 } else if (mode === '--verifier') {
   await verifier(dossier, reste);
