@@ -18,6 +18,7 @@ namespace rt {
 ///   `JoinHandle::abort()` ou par l'arrêt du runtime. Ses destructeurs ont été exécutés.
 ///
 /// C'est une exception (`std::runtime_error`) : `Result::value()` la lève, comme `unwrap()`.
+/// \see La leçon du \chapitre{08}.
 class JoinError : public std::runtime_error {
 public:
     /// \brief Une erreur de type « panique » qui garde l'exception d'origine.

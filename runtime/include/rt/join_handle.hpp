@@ -175,6 +175,7 @@ class JoinSet;
 ///   tourner (c'est le « fire and forget »). Seul `abort()` annule.
 ///
 /// Déplaçable, non copiable (comme en Rust).
+/// \see La leçon du \chapitre{03}.
 template <class T>
 class [[nodiscard]] JoinHandle {
 public:

@@ -89,7 +89,7 @@ private:
 
 /// \brief Un ensemble de tâches lancées, attendues dans l'ordre où elles se terminent.
 ///
-/// L'exemple du chapitre 05 (`chapters/05-patterns/exemples/join_set.cpp`) : les résultats
+/// L'exemple du \chapitre{05} (`chapters/05-patterns/exemples/join_set.cpp`) : les résultats
 /// dans l'ordre de fin, une tâche en échec rendue à sa place.
 /// \snippet 05-patterns/exemples/join_set.cpp programme
 ///

@@ -27,6 +27,7 @@ struct WorkerMetrics {
 /// Les compteurs `*_count` ne font que croître ; les autres sont des valeurs instantanées.
 /// Lus sans arrêter le runtime : chaque valeur est juste, mais elles ne sont pas prises au
 /// même instant exact.
+/// \see La leçon du \chapitre{10}.
 struct RuntimeMetrics {
     std::size_t num_workers = 0;                 ///< threads qui exécutent des tâches
     std::size_t num_alive_tasks = 0;             ///< tâches lancées et pas encore terminées

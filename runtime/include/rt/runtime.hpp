@@ -199,7 +199,7 @@ class Builder {
 public:
     /// \brief Un runtime à un seul thread : celui qui appelle `block_on`.
     static Builder current_thread() noexcept { return Builder(false); }
-    /// \brief Un runtime à plusieurs workers qui se volent du travail (chapitre 11). Par
+    /// \brief Un runtime à plusieurs workers qui se volent du travail (\chapitre{11}). Par
     /// défaut, un worker par cœur (ou `RT_WORKER_THREADS`, comme `TOKIO_WORKER_THREADS`).
     static Builder multi_thread() noexcept { return Builder(true); }
     /// \brief Le planificateur que choisit l'environnement : `RT_FLAVOR=multi_thread` (avec
@@ -210,7 +210,7 @@ public:
     /// \brief Nombre de workers d'un runtime `multi_thread` (au moins 1 : lève
     /// `std::invalid_argument` pour 0) ; sans effet sur `current_thread`.
     Builder& worker_threads(std::size_t n);
-    /// \brief Choisit le réacteur : `poll(2)` (défaut, celui de la leçon 06) ou `epoll`.
+    /// \brief Choisit le réacteur : `poll(2)` (défaut, celui de la \lecon{06}) ou `epoll`.
     ///
     /// Sans appel à cette méthode, la variable d'environnement `RT_REACTOR=epoll` choisit
     /// epoll : pratique pour lancer toute la suite de tests avec l'un ou l'autre.

@@ -103,6 +103,7 @@ Task<std::variant<select_value_t<await_result_t<A&&>>...>> select_impl(std::tupl
 /// travail avant d'être détruite (par exemple lu des octets dans un tampon qu'elle possède) ;
 /// ce travail est perdu. Ne mettez dans un `select` que des opérations qui ne perdent rien
 /// si on les abandonne à un point de suspension.
+/// \see La leçon du \chapitre{05}.
 template <class... A>
 auto select(A&&... awaitables) {
     static_assert(sizeof...(A) >= 1, "select : au moins une branche");

@@ -19,6 +19,7 @@ namespace rt {
 /// \snippet api_taches.cpp spawn
 /// La tâche ne démarre pas tout de suite : elle est mise en file et s'exécutera quand la
 /// tâche courante se suspendra. Lève `std::logic_error` hors d'un runtime.
+/// \see La leçon du \chapitre{03}.
 template <class F>
 requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&& factory) {
     return detail::spawn_on(detail::require_current_scheduler("rt::spawn"),
@@ -31,7 +32,7 @@ requires detail::TaskFactory<F> JoinHandle<detail::factory_value_t<F>> spawn(F&&
 /// \snippet api_taches.cpp spawn_blocking
 /// Pour tout ce qui occuperait le thread sans se suspendre : un appel système bloquant, une
 /// bibliothèque synchrone, un calcul de plusieurs millisecondes. Sur un worker, pendant ce
-/// temps, aucune autre tâche de ce worker n'avancerait (chapitre 11). `abort()` n'annule
+/// temps, aucune autre tâche de ce worker n'avancerait (\chapitre{11}). `abort()` n'annule
 /// qu'une fonction pas encore démarrée. Lève `std::logic_error` hors d'un runtime.
 template <class F>
 requires std::invocable < std::decay_t<F>

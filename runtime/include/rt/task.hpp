@@ -47,7 +47,7 @@ inline thread_local std::coroutine_handle<> tls_next_to_resume;
 /// les builds**. Le transfert symétrique du standard (renvoyer le handle depuis
 /// `await_suspend`) promet la même chose, mais seulement si le compilateur en fait un appel
 /// terminal : g++ ne le fait qu'à partir de `-O2`, et jamais sous AddressSanitizer (voir la
-/// leçon 02). Le runtime reprend toutes ses coroutines par ici (`TaskHeader::run`).
+/// \lecon{02}). Le runtime reprend toutes ses coroutines par ici (`TaskHeader::run`).
 inline void resume_on_trampoline(std::coroutine_handle<> h) noexcept {
     h.resume();
     while (std::coroutine_handle<> next = std::exchange(tls_next_to_resume, {})) {
@@ -182,6 +182,7 @@ private:
 /// Piège (CP.53) : une coroutine qui prend ses paramètres par référence garde la référence,
 /// pas la valeur. Si l'argument est un temporaire, il est détruit avant que la coroutine
 /// paresseuse ne démarre. Prenez les paramètres par valeur.
+/// \see La leçon du \chapitre{02}.
 template <class T>
 class [[nodiscard]] Task {
 public:

@@ -81,6 +81,7 @@ inline Sleep sleep_until(Instant deadline) noexcept {
 }
 
 /// \brief Attend la durée `d` sans bloquer le thread : `co_await rt::time::sleep(100ms);`
+/// \see La leçon du \chapitre{04}.
 template <class Rep, class Period>
 Sleep sleep(std::chrono::duration<Rep, Period> d) noexcept {
     return Sleep(std::chrono::steady_clock::now() +
@@ -120,7 +121,7 @@ Task<Result<detail::await_result_t<A&&>, Elapsed>> timeout_impl(Instant deadline
 /// `JoinHandle`, abandonner l'attente n'annule pas la tâche, qui continue de tourner
 /// (détachée si le handle était passé par valeur). Pour l'arrêter : `handle.abort()`.
 ///
-/// L'exemple du chapitre 05 (`chapters/05-patterns/exemples/annuler.cpp`) : le handle est
+/// L'exemple du \chapitre{05} (`chapters/05-patterns/exemples/annuler.cpp`) : le handle est
 /// prêté à `timeout`, puis la tâche est annulée pour de bon.
 /// \snippet 05-patterns/exemples/annuler.cpp programme
 template <class Rep, class Period, class A>

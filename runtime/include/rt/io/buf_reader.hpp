@@ -19,6 +19,7 @@ namespace rt::io {
 /// `read_line` rend une ligne entière même si elle arrive en plusieurs morceaux.
 ///
 /// `R` doit offrir `Task<std::size_t> read(std::span<char>)`.
+/// \see La leçon du \chapitre{07}.
 template <class R>
 class BufReader {
 public:

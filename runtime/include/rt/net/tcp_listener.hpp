@@ -15,6 +15,7 @@ namespace rt::net {
 /// \brief Un socket d'écoute TCP (comme `tokio::net::TcpListener`).
 /// \snippet api_reseau.cpp bind
 /// \snippet api_reseau.cpp accept
+/// \see La leçon du \chapitre{06}.
 class TcpListener {
 public:
     /// \brief Écoute sur `address` (« hôte:port » ; le port 0 en choisit un libre).
@@ -22,7 +23,7 @@ public:
     /// \brief Attend une connexion ; rend le socket et l'adresse du client.
     ///
     /// Lève `std::system_error` en cas d'échec (par exemple EMFILE, plus de descripteurs) :
-    /// à l'appelant de décider s'il continue (un serveur doit continuer, voir chapitre 06).
+    /// à l'appelant de décider s'il continue (un serveur doit continuer, voir \chapitre{06}).
     Task<std::pair<TcpStream, SocketAddr>> accept();
     /// \brief L'adresse d'écoute (avec le port réellement choisi).
     [[nodiscard]] SocketAddr local_addr() const;

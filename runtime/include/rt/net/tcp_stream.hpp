@@ -42,6 +42,7 @@ class OwnedWriteHalf;
 /// pas le thread. Les erreurs du système sont levées en `std::system_error`.
 /// \snippet api_reseau.cpp connect
 /// Les tampons passés à `read`/`write` doivent vivre jusqu'à la fin du `co_await`.
+/// \see La leçon du \chapitre{06}.
 class TcpStream {
 public:
     /// \brief Se connecte à `address` (« hôte:port »).

@@ -277,6 +277,7 @@ private:
 
 /// \brief Un canal broadcast de capacité `capacity` (> 0) : rend l'émetteur et un premier
 /// récepteur. Les autres récepteurs s'obtiennent par `sender.subscribe()`.
+/// \see La leçon du \chapitre{07}.
 template <class T>
 std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity) {
     if (capacity == 0) {

@@ -579,6 +579,7 @@ using UnboundedReceiver = Receiver<T>;
 /// \brief Un canal borné à `capacity` messages : `auto [tx, rx] = mpsc::channel<int>(32);`.
 /// Quand il est plein, `co_await tx.send(v)` attend qu'une place se libère (la
 /// contre-pression). `std::invalid_argument` si `capacity` vaut 0.
+/// \see La leçon du \chapitre{12}.
 template <class T>
 std::pair<Sender<T>, Receiver<T>> channel(std::size_t capacity) {
     if (capacity == 0 || capacity == rt::detail::mpsc::UNBOUNDED) {

@@ -53,6 +53,7 @@ private:
 /// Pourquoi pas `std::mutex` ? On peut garder ce verrou-ci pendant un `co_await` : les autres
 /// tâches attendent sans bloquer le thread. Garder un `std::mutex` pendant un `co_await`
 /// (CP.52) bloquerait le thread entier, et sur `current_thread` ce serait l'interblocage.
+/// \see La leçon du \chapitre{07}.
 template <class T>
 class Mutex {
 public:

@@ -129,6 +129,7 @@ private:
 ///
 /// Une attente abandonnée (`abort`, `select`, `timeout`) quitte la file et rend ce qu'elle
 /// avait déjà reçu : le sémaphore est comme si elle n'avait jamais attendu.
+/// \see La leçon du \chapitre{09}.
 class Semaphore : public std::enable_shared_from_this<Semaphore> {
 public:
     /// \brief Le plus grand nombre d'autorisations (celui de tokio : `usize::MAX >> 3`).
