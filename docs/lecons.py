@@ -15,7 +15,12 @@ copie par chapitre dans DOSSIER (lecon_NN.md), que Doxygen lit à la place :
   un lien vers un fichier que la documentation ne montre pas devient le chemin, en code ;
 - les diagrammes : un bloc « ```dot » devient un dessin Graphviz (\\dot), un bloc
   « ```mermaid » (que Doxygen ne sait pas dessiner) est remplacé par une phrase qui renvoie à
-  la leçon sur GitHub ; les blocs <details> (réponses de « Testez-vous ») restent repliables ;
+  la leçon sur GitHub ;
+- ce que Doxygen 1.9 lit mal : les blocs <details> (réponses de « Testez-vous »), qu'il ne sait
+  pas replier, deviennent un titre en gras suivi des réponses ; un gras qui commence par du
+  code devient <b>…</b> ; « `::read` » devient « `::%read` » (sinon : lien explicite, et
+  avertissement) ; les titres perdent leurs accents graves (sinon « <tt> » dans la table des
+  matières) ;
 - à la fin, une section « API utilisée dans ce chapitre » : les types et fonctions de rt que
   la leçon cite (rt::spawn, rt::JoinHandle::abort, rt::sync::Mutex…), avec un lien vers leur
   documentation. Seuls les symboles que Doxygen documente y figurent : ils sont lus dans le
@@ -32,7 +37,6 @@ Bibliothèque standard de Python 3 seulement.
 """
 
 import argparse
-import os
 import pathlib
 import re
 import shutil
