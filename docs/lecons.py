@@ -53,7 +53,8 @@ RE_REF_LECON = re.compile(r"\\ref\s+lecon_(\d\d)\s+\"([^\"]*)\"")
 
 NOMS_TROP_COMMUNS = {"reset", "get", "size", "empty", "begin", "end", "swap", "data", "clear",
                      "release", "await_ready", "await_suspend", "await_resume"}
-PAGES_DOCS = {"glossaire.md": "glossaire", "diagrammes/diagrammes.md": "diagrammes"}
+PAGES_DOCS = {"glossaire.md": "glossaire", "diagrammes/diagrammes.md": "diagrammes",
+              "trace.md": "trace"}
 
 
 # ─── Les symboles que Doxygen documente ───────────────────────────────────────────────────
