@@ -93,7 +93,8 @@ verifier "README.fr.md : le plan des chapitres est celui de cours.toml" \
 # se construit en deux minutes au lieu de dix (le runtime et le chapitre 99 seulement).
 rm -rf "$COPIE"/chapters/[0-9][0-9]-* "$COPIE"/tests/[0-9][0-9]-* "$COPIE"/solutions/[0-9][0-9]-* \
     "$COPIE"/tests/mutants/[0-9][0-9]-* "$COPIE/bench"
-for f in article/CMakeLists.txt tests/runtime/CMakeLists.txt tests/stress/CMakeLists.txt; do
+for f in article/CMakeLists.txt tests/runtime/CMakeLists.txt tests/stress/CMakeLists.txt tests/outils/CMakeLists.txt \
+         docs/CMakeLists.txt; do
     printf '# Retiré de la copie par scripts/tester-outils.sh\n' >"$COPIE/$f"
 done
 
@@ -101,8 +102,9 @@ done
 # l'un ne touche pas l'autre).
 #   somme  : somme(a, b) ; 2 tests, dont un qui fait 20 vérifications (tous les messages
 #            doivent être montrés, pas seulement les 15 premiers)
-#   boucle : boucle(n) ; le squelette boucle sans fin pour n > 0 : le chien de garde du test
-#            arrête le programme avec un message en français, que verifier doit montrer.
+#   boucle : boucle(n) ; le squelette boucle sans fin : le chien de garde du test arrête le
+#            programme avec un message en français, que verifier doit montrer.
+# Tels que livrés, les deux exercices n'ont aucun point (ce que l'autocontrôle vérifie).
 C="$COPIE/chapters/99-essai"
 mkdir -p "$C/exemples" "$C/exercices" "$COPIE/solutions/99-essai" "$COPIE/tests/99-essai" "$COPIE/slides"
 cat >"$C/CMakeLists.txt" <<'EOF'
@@ -115,7 +117,7 @@ EOF
 cat >"$C/exercices/somme.hpp" <<'EOF'
 #pragma once
 // TODO : renvoyer a + b.
-inline int somme(int a, int b) { (void)a; (void)b; return 0; }
+inline int somme(int a, int b) { (void)a; (void)b; return -1; }
 EOF
 cat >"$COPIE/solutions/99-essai/somme.hpp" <<'EOF'
 #pragma once
@@ -126,7 +128,7 @@ cat >"$C/exercices/boucle.hpp" <<'EOF'
 // TODO : renvoyer n sans boucler.
 inline int boucle(int n) {
     volatile int i = 0;
-    while (n > 0 && i >= 0) { i = 0; }
+    while (i >= 0) { i = 0; }
     return n;
 }
 EOF
@@ -210,7 +212,10 @@ BOOST_AUTO_TEST_CASE(boucle_rend_n) {
     support::ChienDeGarde garde(std::chrono::seconds(2), "boucle(3) ne rend pas la main après 2 s : une boucle sans fin ?");
     BOOST_TEST(boucle(3) == 3);
 }
-BOOST_AUTO_TEST_CASE(boucle_zero) { BOOST_TEST(boucle(0) == 0); }
+BOOST_AUTO_TEST_CASE(boucle_zero) {
+    support::ChienDeGarde garde(std::chrono::seconds(2), "boucle(0) ne rend pas la main après 2 s");
+    BOOST_TEST(boucle(0) == 0);
+}
 EOF
 # Le manifeste de la copie : le chapitre 99 et le 13 « à venir » (les vrais sont retirés).
 cat >"$COPIE/cours.toml" <<'EOF'
@@ -353,10 +358,25 @@ verifier "demo : code 0" test "$RC" -eq 0
 verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Chapitre 99 — Essai ──"
 verifier "demo : sortie de l'exemple" contient "$COPIE/demo.log" "│ bonjour 3 deux"
 
+# ./cours test : les tests contre les solutions, résumé lu dans le JUnit, ligne de bilan de ctest.
+lancer test ./cours test
+verifier "test : code 0" test "$RC" -eq 0
+verifier "test : résumé du chapitre 99" grep -qE '✔ ch99 +4/4 +réussis' "$COPIE/test.log"
+verifier "test : ligne de bilan (lue par la CI)" grep -qE '^100% tests passed, 0 tests failed out of [0-9]+' "$COPIE/test.log"
+
+# ./cours autocontrole sur le cours factice tel que livré : tout est cohérent (le plan du
+# README d'abord régénéré pour ce manifeste).
+lancer readme ./cours readme
+verifier "readme : plan régénéré" contient "$COPIE/README.fr.md" '| 99 | `99-essai` | Essai | rien | `somme` (2 pts), `boucle` (2 pts) | disponible |'
+lancer autocontrole ./cours autocontrole
+verifier "autocontrole : code 0 et ligne de bilan (lue par la CI)" \
+    bash -c "[[ $RC -eq 0 ]] && grep -qE '^autocontrole: [1-9][0-9]* passed, 0 failed$' '$COPIE/autocontrole.log'"
+verifier "autocontrole : manifeste comparé à CTest" \
+    contient "$COPIE/autocontrole.log" "cours.toml : les tests de chaque exercice sont ceux de CTest (4 tests notés)"
+
 lancer verifier1 ./cours verifier 99
 verifier "verifier (exercices non faits) : code 1" test "$RC" -eq 1
 verifier "verifier : test en échec signalé" contient "$COPIE/verifier1.log" "✘ ch99.somme_positive"
-verifier "verifier : test réussi signalé" contient "$COPIE/verifier1.log" "✔ ch99.somme_nulle"
 verifier "verifier : message du test" contient "$COPIE/verifier1.log" "somme(2, 1) doit valoir 3"
 verifier "verifier : tous les messages, pas seulement les 15 premiers" \
     contient "$COPIE/verifier1.log" "somme(19, 1) doit valoir 20 (cas 19)"
@@ -399,7 +419,7 @@ cp "$COPIE/indices.bon" "$C/indices.md"
 
 lancer liste ./cours liste
 verifier "liste : code 0" test "$RC" -eq 0
-verifier "liste : somme en échec, 1/2 points" grep -qE '^99 +somme +construire +1/2 +échec' "$COPIE/liste.log"
+verifier "liste : somme en échec, 0/2 points" grep -qE '^99 +somme +construire +0/2 +échec' "$COPIE/liste.log"
 verifier "liste : chapitre 13 à venir" grep -qE '^13 .*à venir' "$COPIE/liste.log"
 
 lancer noter ./cours noter
@@ -417,7 +437,7 @@ fi
 
 lancer progression ./cours progression
 verifier "progression : code 0" test "$RC" -eq 0
-verifier "progression : chapitre 99 à 2/4 avec 2 TODO" grep -qE '^99 .* 2/4 +2 TODO' "$COPIE/progression.log"
+verifier "progression : chapitre 99 à 0/4 avec 2 TODO" grep -qE '^99 .* 0/4 +2 TODO' "$COPIE/progression.log"
 
 # L'exercice somme ne compile plus : verifier le dit (première erreur du compilateur), et
 # l'exercice boucle est vérifié quand même.
@@ -426,10 +446,16 @@ lancer casse ./cours verifier 99
 verifier "verifier (ne compile pas) : code 1" test "$RC" -eq 1
 verifier "verifier (ne compile pas) : message" contient "$COPIE/casse.log" "L'exercice « somme » ne compile pas encore"
 verifier "verifier (ne compile pas) : première erreur du compilateur" contient "$COPIE/casse.log" "somme.hpp:3"
-verifier "verifier (ne compile pas) : l'autre exercice est noté quand même" \
-    contient "$COPIE/casse.log" "✔ ch99.boucle_zero"
+verifier "verifier (ne compile pas) : l'autre exercice est vérifié quand même" \
+    contient "$COPIE/casse.log" "chien de garde : boucle(3) ne rend pas la main"
 lancer liste-casse ./cours liste
 verifier "liste : somme ne compile pas" grep -qE '^99 +somme .*ne compile pas' "$COPIE/liste-casse.log"
+
+# boucle est fait, somme ne compile toujours pas : boucle a tous ses points.
+cp "$COPIE/solutions/99-essai/boucle.hpp" "$C/exercices/boucle.hpp"
+lancer casse2 ./cours verifier 99
+verifier "verifier (somme ne compile pas, boucle faite) : boucle réussie" \
+    contient "$COPIE/casse2.log" "✔ 2/2 tests réussis (2/2 points)"
 
 # Les exercices sont faits : verifier réussit.
 cp "$COPIE/solutions/99-essai/somme.hpp" "$C/exercices/somme.hpp"

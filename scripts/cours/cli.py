@@ -652,10 +652,11 @@ def controler_mutants(ctl: Controle, numeros: list[str]) -> None:
     if not bilan.is_file():
         ctl.mauvais(f"mutants : scripts/mutants.py n'a rien évalué (code {rc}, voir le message ci-dessus)")
         return
-    lignes = bilan.read_text(encoding="utf-8").splitlines()[1:]
+    import csv
+    with open(bilan, encoding="utf-8", newline="") as f:
+        lignes = list(csv.reader(f, delimiter="\t"))[1:]
     n = tues = 0
-    for l in lignes:
-        champs = l.split("\t")
+    for champs in lignes:
         if len(champs) < 5:
             continue
         num, exercice, nom, verdict, description = champs[:5]
@@ -687,7 +688,7 @@ def controler_manifeste(ctl: Controle, cours: manifeste.Cours, preset: str) -> N
         texte = (RACINE / "README.fr.md").read_text(encoding="utf-8")
         attendu = generation.readme_attendu(texte, cours)
     except (OSError, manifeste.ManifesteInvalide) as e:
-        ctl.mauvais(f"README.fr.md : {e}")
+        ctl.mauvais(str(e))
         return
     if attendu != texte:
         ctl.mauvais("README.fr.md : le plan des chapitres ne correspond pas à cours.toml (« ./cours readme » le régénère)")
@@ -1088,5 +1089,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrompu.", file=sys.stderr)
         return 130
+    except FileNotFoundError as e:
+        erreur(f"introuvable : {e.filename} (les paquets nécessaires s'installent avec « ./cours installer »).")
+        return 1
     except BrokenPipeError:
         return 1

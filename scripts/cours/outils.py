@@ -88,8 +88,21 @@ def construire_dans(preset: str, cibles: list[str], log: Path, continuer: bool =
         cmd += ["--target", *cibles]
     if continuer:
         cmd += ["--", "-k", "0"]
-    with open(log, "w", encoding="utf-8") as f:
-        return subprocess.run(cmd, cwd=RACINE, stdout=f, stderr=subprocess.STDOUT).returncode
+    terminal = sys.stdout.isatty()
+    with open(log, "w", encoding="utf-8") as f, \
+            subprocess.Popen(cmd, cwd=RACINE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             errors="replace") as proc:
+        assert proc.stdout is not None
+        for ligne in proc.stdout:
+            f.write(ligne)
+            # La progression de ninja (« [12/40] Building … ») sur une seule ligne du terminal.
+            if terminal and ligne.startswith("["):
+                sys.stdout.write("\r\x1b[K  " + ligne.rstrip("\n")[: shutil.get_terminal_size().columns - 4])
+                sys.stdout.flush()
+    if terminal:
+        sys.stdout.write("\r\x1b[K")
+        sys.stdout.flush()
+    return proc.returncode
 
 
 def cibles_ninja(preset: str) -> set[str]:
