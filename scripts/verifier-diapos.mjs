@@ -11,6 +11,9 @@
 //         comparées à celle de la diapositive ; blocs défilants) ;
 //       - des notes de présentation pour chaque diapositive, affichées par la vue présentateur ;
 //       - aucune requête réseau, aucune ressource locale introuvable.
+//   Avant les vrais diaporamas, des témoins (une diapositive vide, une qui déborde, une sans
+//   notes, une image du réseau, une image absente, un diaporama correct) vérifient que chaque
+//   contrôle sait échouer (DIAPOS_TEMOINS_DETAIL=1 affiche ce qu'il leur reproche).
 //   Sort avec le code 1 et un message qui nomme le diaporama et la diapositive.
 //   node scripts/verifier-diapos.mjs --pdf DOSSIER_HTML [NN-nom.html…]
 //       imprime chaque diaporama en PDF (une page par diapositive) à côté de son HTML.
@@ -38,6 +41,10 @@ function diaporamas(dir) {
 
 // ---------------------------------------------------------------------------------------
 // Préparation : images incorporées, index, contrôle hors ligne.
+// Les url() d'un diaporama sont relatives à son dossier ; celles du thème (slides/cours.css,
+// les polices) à slides/ du dépôt : on essaie l'un puis l'autre.
+const SLIDES_DU_DEPOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'slides');
+
 function preparer(dir, slides) {
   const erreurs = [];
   const entrees = [];
@@ -48,7 +55,9 @@ function preparer(dir, slides) {
     let html = fs.readFileSync(fichier, 'utf8');
     const incorporer = (url) => {
       if (/^(data:|#|[a-z][a-z0-9+.-]*:)/i.test(url)) return null;
-      const chemin = path.resolve(slides, decodeURIComponent(url.split(/[?#]/)[0]));
+      const relatif = decodeURIComponent(url.split(/[?#]/)[0]);
+      let chemin = path.resolve(slides, relatif);
+      if (!fs.existsSync(chemin)) chemin = path.resolve(SLIDES_DU_DEPOT, relatif);
       const type = TYPES[path.extname(chemin).toLowerCase()];
       if (!type || !fs.existsSync(chemin)) {
         erreurs.push(`${nom} : ressource locale introuvable ou d'un type inconnu : ${url}`);
@@ -107,10 +116,7 @@ ${liste}
 </html>
 `,
   );
-  if (erreurs.length) {
-    for (const e of erreurs) console.error(`diapos : ${e}`);
-    process.exit(1);
-  }
+  return erreurs;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -207,7 +213,7 @@ async function analyserCapture(b64) {
   return { couleurs: freq.size, differents, total: d.length / 4 };
 }
 
-async function verifier(dir, noms) {
+async function verifier(dir, noms, { silencieux = false } = {}) {
   let puppeteer;
   try {
     puppeteer = (await import('puppeteer-core')).default;
@@ -326,19 +332,67 @@ async function verifier(dir, noms) {
           echec('vue présentateur (?view=presenter) : la note de la diapositive 1 ne s\'affiche pas');
         }
       }
-      for (const u of requetes) echec(`requête refusée ou échouée : ${u}`);
-      console.log(`    ${nom.padEnd(28)} ${mesures.length} diapositives`);
+      for (const u of new Set(requetes)) echec(`requête refusée ou échouée : ${u}`);
+      if (!silencieux) console.log(`    ${nom.padEnd(28)} ${mesures.length} diapositives`);
     }
   } finally {
     await navigateur.close();
   }
-  if (echecs.length) {
-    console.error(`diapos : ${echecs.length} problème(s) :`);
-    for (const e of echecs) console.error(`  - ${e}`);
-    process.exit(1);
+  return { echecs, total, captures, n: noms.length };
+}
+
+// ---------------------------------------------------------------------------------------
+// Témoins : la vérification doit savoir échouer. Des diaporamas fautifs, rendus comme les
+// vrais ; chacun doit être refusé pour sa faute, et le diaporama correct accepté.
+const TEMOINS = {
+  '01-correct.md': { attendu: [], texte: `# Témoin correct\n\n<!-- note 1 -->\n\n---\n\n## Suite\n\n- un point\n\n<!-- note 2 -->\n` },
+  '02-vide.md': { attendu: [/diapositive 1 \(première\) : capture vide/], texte: `<!-- note 1 -->\n\n---\n\n# Fin\n\n<!-- note 2 -->\n` },
+  '03-deborde.md': {
+    attendu: [/diapositive 2 : débordement/],
+    texte: `# Titre\n\n<!-- note 1 -->\n\n---\n\n## Trop long\n\n${Array.from({ length: 16 }, (_, i) => `- point ${i + 1}`).join('\n')}\n\n<!-- note 2 -->\n\n---\n\n# Fin\n\n<!-- note 3 -->\n`,
+  },
+  '04-large.md': {
+    attendu: [/diapositive 1 : débordement/],
+    texte: `# Large\n\n<style scoped>p { width: 1600px; }</style>\n\nUn paragraphe plus large que la diapositive.\n\n<!-- note 1 -->\n`,
+  },
+  '05-sans-notes.md': { attendu: [/diapositive 2 : pas de notes/], texte: `# Titre\n\n<!-- note 1 -->\n\n---\n\n# Fin\n` },
+  '06-reseau.md': {
+    attendu: [/chargée depuis le réseau/, /requête refusée/],
+    texte: `# Réseau\n\n![](https://example.invalid/image.png)\n\n<!-- note 1 -->\n`,
+  },
+  '07-image-absente.md': { attendu: [/introuvable/], texte: `# Image\n\n![](absente.png)\n\n<!-- note 1 -->\n` },
+};
+
+async function temoins(config) {
+  const os = await import('node:os');
+  const { execFileSync } = await import('node:child_process');
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'temoins-diapos-'));
+  try {
+    const src = path.join(base, 'slides');
+    const out = path.join(base, 'html');
+    fs.mkdirSync(src);
+    for (const [nom, t] of Object.entries(TEMOINS)) {
+      fs.writeFileSync(path.join(src, nom), `---\nmarp: true\nlang: fr\npaginate: true\n---\n\n${t.texte}`);
+    }
+    const marp = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '.bin', 'marp');
+    execFileSync(marp, ['--no-stdin', '--config-file', config, '--input-dir', src, '-o', out], { stdio: 'pipe' });
+    const erreurs = preparer(out, src);
+    const { echecs } = await verifier(out, diaporamas(out), { silencieux: true });
+    const tout = [...erreurs, ...echecs];
+    if (process.env.DIAPOS_TEMOINS_DETAIL) for (const e of tout) console.log(`    témoin : ${e}`);
+    const rates = [];
+    for (const [nom, t] of Object.entries(TEMOINS)) {
+      const html = nom.replace(/\.md$/, '.html');
+      const siens = tout.filter((e) => e.startsWith(`${html} :`));
+      if (!t.attendu.length && siens.length) rates.push(`${html} (correct) refusé à tort : ${siens.join(' | ')}`);
+      for (const re of t.attendu) {
+        if (!siens.some((e) => re.test(e))) rates.push(`${html} : faute non détectée (${re})`);
+      }
+    }
+    return rates;
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
   }
-  console.log(`==> ${noms.length} diaporama(s), ${total} diapositives vérifiées : aucune vide, aucun débordement, notes partout.`);
-  console.log(`    Captures : ${captures}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -373,9 +427,28 @@ async function imprimer(dir, noms) {
 if (mode === '--pdf') {
   await imprimer(dossier, reste);
 } else if (mode === '--preparer') {
-  preparer(dossier, reste[0] || 'slides');
+  const erreurs = preparer(dossier, reste[0] || 'slides');
+  if (erreurs.length) {
+    for (const e of erreurs) console.error(`diapos : ${e}`);
+    process.exit(1);
+  }
 } else if (mode === '--verifier') {
-  await verifier(dossier, reste);
+  const config = path.join(SLIDES_DU_DEPOT, 'marp.config.mjs');
+  const rates = await temoins(config);
+  if (rates.length) {
+    console.error('diapos : la vérification elle-même est en défaut (diaporamas témoins) :');
+    for (const r of rates) console.error(`  - ${r}`);
+    process.exit(1);
+  }
+  console.log(`    (témoins : ${Object.keys(TEMOINS).length} diaporamas fautifs ou corrects, tous jugés comme attendu)`);
+  const { echecs, total, captures, n } = await verifier(dossier, reste);
+  if (echecs.length) {
+    console.error(`diapos : ${echecs.length} problème(s) :`);
+    for (const e of echecs) console.error(`  - ${e}`);
+    process.exit(1);
+  }
+  console.log(`==> ${n} diaporama(s), ${total} diapositives vérifiées : aucune vide, aucun débordement, notes partout.`);
+  console.log(`    Captures : ${captures}`);
 } else {
   console.error(`verifier-diapos.mjs : mode inconnu ${mode}`);
   process.exit(2);
