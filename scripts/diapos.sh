@@ -89,6 +89,11 @@ sources="$sortie/.sources"
 rm -rf "$sources"
 mkdir -p "$sources"
 cp "${fichiers[@]}" "$sources/"
+# Les témoins de la vérification (diaporamas fautifs exprès), rendus dans le même appel.
+rm -rf "$sortie/_temoins"
+if ((verifier)); then
+    node "$racine/scripts/verifier-diapos.mjs" --ecrire-temoins "$sources/_temoins"
+fi
 if ! journal=$(node_modules/.bin/marp --no-stdin \
     --config-file "$racine/slides/marp.config.mjs" \
     --input-dir "$sources" -o "$sortie" 2>&1); then

@@ -15,6 +15,9 @@
 //   notes, une image du réseau, une image absente, un diaporama correct) vérifient que chaque
 //   contrôle sait échouer (DIAPOS_TEMOINS_DETAIL=1 affiche ce qu'il leur reproche).
 //   Sort avec le code 1 et un message qui nomme le diaporama et la diapositive.
+//   node scripts/verifier-diapos.mjs --ecrire-temoins DOSSIER
+//       écrit les diaporamas témoins (Markdown) ; scripts/diapos.sh les fait rendre par Marp
+//       avec les vrais, dans DOSSIER_HTML/_temoins/.
 //   node scripts/verifier-diapos.mjs --pdf DOSSIER_HTML [NN-nom.html…]
 //       imprime chaque diaporama en PDF (une page par diapositive) à côté de son HTML.
 //
@@ -45,12 +48,12 @@ function diaporamas(dir) {
 // les polices) à slides/ du dépôt : on essaie l'un puis l'autre.
 const SLIDES_DU_DEPOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'slides');
 
-function preparer(dir, slides) {
+function preparer(dir, slides, { index = true } = {}) {
   const erreurs = [];
   const entrees = [];
   for (const nom of diaporamas(dir)) {
     const source = path.join(slides, nom.replace(/\.html$/, '.md'));
-    if (!fs.existsSync(source)) continue; // rendu périmé d'un diaporama disparu
+    if (index && !fs.existsSync(source)) continue; // rendu périmé d'un diaporama disparu
     const fichier = path.join(dir, nom);
     let html = fs.readFileSync(fichier, 'utf8');
     const incorporer = (url) => {
@@ -91,7 +94,7 @@ function preparer(dir, slides) {
   const liste = entrees
     .map((e) => `    <li><a href="${e.nom}">${e.titre}</a> · <a href="${e.nom}?view=presenter">vue présentateur</a></li>`)
     .join('\n');
-  fs.writeFileSync(
+  if (index) fs.writeFileSync(
     path.join(dir, 'index.html'),
     `<!DOCTYPE html>
 <html lang="fr">
@@ -213,7 +216,7 @@ async function analyserCapture(b64) {
   return { couleurs: freq.size, differents, total: d.length / 4 };
 }
 
-async function verifier(dir, noms, { silencieux = false } = {}) {
+async function lancerNavigateur() {
   let puppeteer;
   try {
     puppeteer = (await import('puppeteer-core')).default;
@@ -226,20 +229,23 @@ async function verifier(dir, noms, { silencieux = false } = {}) {
     console.error(`diapos : Chromium introuvable (${chromium}). Installez-le : sudo apt-get install chromium`);
     process.exit(1);
   }
-  if (!noms.length) noms = diaporamas(dir);
-  const captures = path.join(dir, 'captures');
-  fs.mkdirSync(captures, { recursive: true });
-  const navigateur = await puppeteer.launch({
+  return puppeteer.launch({
     executablePath: chromium,
     headless: true,
-    protocolTimeout: 30000,
+    protocolTimeout: 60000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars',
       '--font-render-hinting=none', '--force-device-scale-factor=1'],
   });
+}
+
+async function verifier(navigateur, dir, noms, { silencieux = false, presentateur = true } = {}) {
+  if (!noms.length) noms = diaporamas(dir);
+  const captures = path.join(dir, 'captures');
+  fs.mkdirSync(captures, { recursive: true });
   const echecs = [];
   let total = 0;
+  const page = await navigateur.newPage();
   try {
-    const page = await navigateur.newPage();
     await page.setViewport({ width: 1280, height: 720 });
     await page.setRequestInterception(true);
     let requetes = [];
@@ -318,7 +324,8 @@ async function verifier(dir, noms, { silencieux = false } = {}) {
         }
       }
       // Vue présentateur (touche P, ou ?view=presenter) : la note de la diapositive affichée.
-      if (mesures.length) {
+      // Le modèle de page est le même pour tous : le premier diaporama suffit.
+      if (mesures.length && presentateur && nom === noms[0]) {
         await page.goto(`${url}?view=presenter#1`, { waitUntil: 'load' });
         const note = await page
           .waitForFunction(() => {
@@ -336,7 +343,7 @@ async function verifier(dir, noms, { silencieux = false } = {}) {
       if (!silencieux) console.log(`    ${nom.padEnd(28)} ${mesures.length} diapositives`);
     }
   } finally {
-    await navigateur.close();
+    await page.close();
   }
   return { echecs, total, captures, n: noms.length };
 }
@@ -346,47 +353,69 @@ async function verifier(dir, noms, { silencieux = false } = {}) {
 // vrais ; chacun doit être refusé pour sa faute, et le diaporama correct accepté.
 const TEMOINS = {
   '01-correct.md': { attendu: [], texte: `# Témoin correct\n\n<!-- note 1 -->\n\n---\n\n## Suite\n\n- un point\n\n<!-- note 2 -->\n` },
-  '02-vide.md': { attendu: [/diapositive 1 \(première\) : capture vide/], texte: `<!-- note 1 -->\n\n---\n\n# Fin\n\n<!-- note 2 -->\n` },
-  '03-deborde.md': {
-    attendu: [/diapositive 2 : débordement/],
-    texte: `# Titre\n\n<!-- note 1 -->\n\n---\n\n## Trop long\n\n${Array.from({ length: 16 }, (_, i) => `- point ${i + 1}`).join('\n')}\n\n<!-- note 2 -->\n\n---\n\n# Fin\n\n<!-- note 3 -->\n`,
+  '02-fautif.md': {
+    attendu: [
+      /diapositive 1 \(première\) : capture vide/,
+      /diapositive 2 : débordement : le contenu dépasse en bas/,
+      /diapositive 3 : débordement : .*sort de la diapositive \(\d+ px en largeur/,
+      /diapositive 4 : pas de notes/,
+      /chargée depuis le réseau/,
+      /diapositive 5 : image non chargée/,
+      /requête refusée/,
+      /introuvable.*absente\.png/,
+      /diapositive 6 : image non chargée/,
+    ],
+    texte: [
+      '<!-- note 1 : diapositive vide -->',
+      `## Trop haute\n\n${Array.from({ length: 16 }, (_, i) => `- point ${i + 1}`).join('\n')}\n\n<!-- note 2 -->`,
+      '## Trop large\n\n<style scoped>p { width: 1600px; }</style>\n\nUn paragraphe plus large que la diapositive.\n\n<!-- note 3 -->',
+      '## Sans notes',
+      '## Image du réseau\n\n![](https://example.invalid/image.png)\n\n<!-- note 5 -->',
+      '## Image absente\n\n![](absente.png)\n\n<!-- note 6 -->',
+      '# Fin\n\n<!-- note 7 -->',
+    ].join('\n\n---\n\n'),
+    // Chaque faute ne doit être reprochée qu'à sa diapositive.
+    seules: [1, 2, 3, 4, 5, 6],
   },
-  '04-large.md': {
-    attendu: [/diapositive 1 : débordement/],
-    texte: `# Large\n\n<style scoped>p { width: 1600px; }</style>\n\nUn paragraphe plus large que la diapositive.\n\n<!-- note 1 -->\n`,
-  },
-  '05-sans-notes.md': { attendu: [/diapositive 2 : pas de notes/], texte: `# Titre\n\n<!-- note 1 -->\n\n---\n\n# Fin\n` },
-  '06-reseau.md': {
-    attendu: [/chargée depuis le réseau/, /requête refusée/],
-    texte: `# Réseau\n\n![](https://example.invalid/image.png)\n\n<!-- note 1 -->\n`,
-  },
-  '07-image-absente.md': { attendu: [/introuvable/], texte: `# Image\n\n![](absente.png)\n\n<!-- note 1 -->\n` },
 };
 
-async function temoins(config) {
+function ecrireTemoins(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [nom, t] of Object.entries(TEMOINS)) {
+    fs.writeFileSync(path.join(dir, nom), `---\nmarp: true\nlang: fr\npaginate: true\n---\n\n${t.texte}`);
+  }
+}
+
+// html : les témoins déjà rendus par scripts/diapos.sh (dans le même appel de Marp que les
+// vrais diaporamas) ; sans eux, on les rend ici.
+async function temoins(navigateur, html) {
   const os = await import('node:os');
-  const { execFileSync } = await import('node:child_process');
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'temoins-diapos-'));
   try {
-    const src = path.join(base, 'slides');
-    const out = path.join(base, 'html');
-    fs.mkdirSync(src);
-    for (const [nom, t] of Object.entries(TEMOINS)) {
-      fs.writeFileSync(path.join(src, nom), `---\nmarp: true\nlang: fr\npaginate: true\n---\n\n${t.texte}`);
+    if (!html || !fs.existsSync(html)) {
+      const { execFileSync } = await import('node:child_process');
+      const src = path.join(base, 'slides');
+      html = path.join(base, 'html');
+      ecrireTemoins(src);
+      const marp = path.join(SLIDES_DU_DEPOT, '..', 'node_modules', '.bin', 'marp');
+      execFileSync(marp, ['--no-stdin', '--config-file', path.join(SLIDES_DU_DEPOT, 'marp.config.mjs'),
+        '--input-dir', src, '-o', html], { stdio: 'pipe' });
     }
-    const marp = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '.bin', 'marp');
-    execFileSync(marp, ['--no-stdin', '--config-file', config, '--input-dir', src, '-o', out], { stdio: 'pipe' });
-    const erreurs = preparer(out, src);
-    const { echecs } = await verifier(out, diaporamas(out), { silencieux: true });
+    const erreurs = preparer(html, html, { index: false });
+    const { echecs } = await verifier(navigateur, html, diaporamas(html), { silencieux: true, presentateur: false });
     const tout = [...erreurs, ...echecs];
     if (process.env.DIAPOS_TEMOINS_DETAIL) for (const e of tout) console.log(`    témoin : ${e}`);
     const rates = [];
     for (const [nom, t] of Object.entries(TEMOINS)) {
-      const html = nom.replace(/\.md$/, '.html');
-      const siens = tout.filter((e) => e.startsWith(`${html} :`));
-      if (!t.attendu.length && siens.length) rates.push(`${html} (correct) refusé à tort : ${siens.join(' | ')}`);
+      const fichier = nom.replace(/\.md$/, '.html');
+      const siens = tout.filter((e) => e.startsWith(`${fichier} :`));
+      if (!t.attendu.length && siens.length) rates.push(`${fichier} (correct) refusé à tort : ${siens.join(' | ')}`);
       for (const re of t.attendu) {
-        if (!siens.some((e) => re.test(e))) rates.push(`${html} : faute non détectée (${re})`);
+        if (!siens.some((e) => re.test(e))) rates.push(`${fichier} : faute non détectée (${re})`);
+      }
+      for (const e of siens) {
+        const m = e.match(/diapositive (\d+)/);
+        if (m && t.seules && !t.seules.includes(Number(m[1]))) rates.push(`reproche à tort : ${e}`);
       }
     }
     return rates;
@@ -399,17 +428,8 @@ async function temoins(config) {
 // PDF : une page par diapositive, imprimée par Chromium depuis le HTML rendu (polices
 // incorporées comprises, ce que « marp --pdf » ne sait pas faire avec des url() relatives).
 async function imprimer(dir, noms) {
-  const puppeteer = (await import('puppeteer-core')).default;
-  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!fs.existsSync(chromium)) {
-    console.error(`diapos : Chromium introuvable (${chromium}). Installez-le : sudo apt-get install chromium`);
-    process.exit(1);
-  }
   if (!noms.length) noms = diaporamas(dir);
-  const navigateur = await puppeteer.launch({
-    executablePath: chromium, headless: true, protocolTimeout: 60000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const navigateur = await lancerNavigateur();
   try {
     const page = await navigateur.newPage();
     for (const nom of noms) {
@@ -432,23 +452,38 @@ if (mode === '--pdf') {
     for (const e of erreurs) console.error(`diapos : ${e}`);
     process.exit(1);
   }
+} else if (mode === '--ecrire-temoins') {
+  ecrireTemoins(dossier);
 } else if (mode === '--verifier') {
-  const config = path.join(SLIDES_DU_DEPOT, 'marp.config.mjs');
-  const rates = await temoins(config);
-  if (rates.length) {
-    console.error('diapos : la vérification elle-même est en défaut (diaporamas témoins) :');
-    for (const r of rates) console.error(`  - ${r}`);
-    process.exit(1);
+  const navigateur = await lancerNavigateur();
+  let resultat;
+  try {
+    const t0 = Date.now();
+    const rates = await temoins(navigateur, path.join(dossier, '_temoins'));
+    const t1 = Date.now();
+    if (rates.length) {
+      console.error('diapos : la vérification elle-même est en défaut (diaporamas témoins) :');
+      for (const r of rates) console.error(`  - ${r}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`    (témoins : un diaporama correct accepté, chaque faute d'un diaporama fautif détectée, ${((t1 - t0) / 1000).toFixed(1)} s)`);
+      resultat = await verifier(navigateur, dossier, reste);
+      resultat.duree = (Date.now() - t1) / 1000;
+    }
+  } finally {
+    await navigateur.close();
   }
-  console.log(`    (témoins : ${Object.keys(TEMOINS).length} diaporamas fautifs ou corrects, tous jugés comme attendu)`);
-  const { echecs, total, captures, n } = await verifier(dossier, reste);
-  if (echecs.length) {
-    console.error(`diapos : ${echecs.length} problème(s) :`);
-    for (const e of echecs) console.error(`  - ${e}`);
-    process.exit(1);
+  if (resultat) {
+    const { echecs, total, captures, n, duree } = resultat;
+    if (echecs.length) {
+      console.error(`diapos : ${echecs.length} problème(s) :`);
+      for (const e of echecs) console.error(`  - ${e}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`==> ${n} diaporama(s), ${total} diapositives vérifiées en ${duree.toFixed(1)} s : aucune vide, aucun débordement, notes partout.`);
+      console.log(`    Captures : ${captures}`);
+    }
   }
-  console.log(`==> ${n} diaporama(s), ${total} diapositives vérifiées : aucune vide, aucun débordement, notes partout.`);
-  console.log(`    Captures : ${captures}`);
 } else {
   console.error(`verifier-diapos.mjs : mode inconnu ${mode}`);
   process.exit(2);
