@@ -105,7 +105,8 @@ def cmd_aide(args: list[str]) -> int:
   ./cours progression          tests réussis et TODO restants, chapitre par chapitre
 
 {GRAS}Enseignant{RAZ}
-  ./cours noter …              note des copies d'étudiants (« ./cours noter --aide »)
+  ./cours noter [--copie DIR…] note les exercices de ce dépôt, ou des copies d'étudiants (tableau, CSV, JUnit ;
+                               « ./cours noter --help »)
   ./cours modele-etudiant DIR  le dépôt modèle des étudiants, sans les solutions (GitHub Classroom)
   ./cours autocontrole         contrôle du cours : exercices avec TODO à zéro point, solutions et exemples qui passent
   ./cours autocontrole --mutants [NN…]
