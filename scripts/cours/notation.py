@@ -680,7 +680,8 @@ def analyser(argv: list[str]) -> argparse.Namespace:
     a.add_argument("-j", "--jobs", type=int, default=None,
                    help="compilations en parallèle (défaut : $COURS_JOBS ou 2)")
     a.add_argument("--jobs-tests", type=int, default=None,
-                   help="tests lancés en parallèle (défaut : comme -j)")
+                   help="tests lancés en parallèle (défaut : deux fois -j : ils attendent plus qu'ils "
+                        "ne calculent — chiens de garde, échanges réseau)")
     a.add_argument("--build", metavar="DIR", default=None, help=argparse.SUPPRESS)
     args = a.parse_args(argv)
     if args.jobs is None:
@@ -691,7 +692,7 @@ def analyser(argv: list[str]) -> argparse.Namespace:
     if args.jobs < 1 or (args.jobs_tests is not None and args.jobs_tests < 1):
         raise Erreur("-j et --jobs-tests attendent un entier positif", code=2)
     if args.jobs_tests is None:
-        args.jobs_tests = args.jobs
+        args.jobs_tests = 2 * args.jobs
     return args
 
 
