@@ -484,11 +484,13 @@ verifier "manifeste --verifier (test en trop) : code 1 et test nommé" \
     code_et_message 1 "$COPIE/manifeste-ecart.log" "ch99.fantome (exercice boucle) : dans cours.toml, mais pas un test noté de CTest"
 sed -i '/ch99.fantome/d' "$COPIE/cours.toml"
 
-# suivre : revérifie à chaque enregistrement (ici par examen des fichiers, sans inotify),
-# puis s'arrête au bout de deux vérifications (COURS_SUIVRE_TOURS, pour le test).
-suivre_revérifie() {
-    local log="$COPIE/suivre.log" pid n=0
-    (cd "$COPIE" && COURS_SANS_INOTIFY=1 COURS_SUIVRE_TOURS=2 exec ./cours suivre 99 somme) >"$log" 2>&1 &
+# suivre : revérifie à chaque enregistrement (par inotifywait, puis par examen des fichiers),
+# et s'arrête au bout de deux vérifications (COURS_SUIVRE_TOURS, pour le test).
+suivre_reverifie() { # suivre_reverifie NOM VARIABLES...
+    local log="$COPIE/$1.log" pid n=0
+    shift
+    : >"$log"
+    (cd "$COPIE" && exec env "$@" COURS_SUIVRE_TOURS=2 ./cours suivre 99 somme) >"$log" 2>&1 &
     pid=$!
     # Le premier tour est fini quand le suivi annonce qu'il attend.
     while ! grep -q "Ctrl-C pour sortir" "$log" && kill -0 "$pid" 2>/dev/null && ((n < 600)); do
@@ -505,7 +507,29 @@ suivre_revérifie() {
     wait "$pid" 2>/dev/null || true
     [[ $(grep -c "Bravo" "$log") -eq 2 ]]
 }
-verifier "suivre : revérifie après un enregistrement" suivre_revérifie
+verifier "suivre (examen des fichiers) : revérifie après un enregistrement" \
+    suivre_reverifie suivre-examen COURS_SANS_INOTIFY=1
+# Ctrl-C (SIGINT) pendant l'attente : « Fin du suivi. », code 0. Une commande lancée en
+# arrière-plan par un script ignore SIGINT : on le rétablit avant de lancer ./cours.
+suivre_ctrl_c() {
+    local log="$COPIE/suivre-ctrl-c.log" pid n=0 rc=0
+    : >"$log"
+    (cd "$COPIE" && exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv("./cours", sys.argv[1:])' \
+        ./cours suivre 99 somme) >"$log" 2>&1 &
+    pid=$!
+    while ! grep -q "Ctrl-C pour sortir" "$log" && kill -0 "$pid" 2>/dev/null && ((n < 600)); do
+        sleep 0.5
+        n=$((n + 1))
+    done
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" || rc=$?
+    [[ $rc -eq 0 ]] && grep -qF "Fin du suivi." "$log" && ! grep -q Traceback "$log"
+}
+verifier "suivre : Ctrl-C sort proprement (code 0, « Fin du suivi. »)" suivre_ctrl_c
+if command -v inotifywait >/dev/null 2>&1; then
+    verifier "suivre (inotifywait) : revérifie après un enregistrement" suivre_reverifie suivre-inotify NO_COLOR=1
+    verifier "suivre (inotifywait) : le mode est annoncé" contient "$COPIE/suivre-inotify.log" "(inotifywait)"
+fi
 
 # reinitialiser : refuse hors d'un dépôt git, puis remet le squelette livré (git).
 lancer reinit-hors-git ./cours reinitialiser 99 somme --oui

@@ -508,17 +508,54 @@ def empreinte(dossiers: list[Path]) -> dict:
     return e
 
 
-def attendre_changement(dossiers: list[Path], intervalle: float = 1.0) -> None:
-    if shutil.which("inotifywait") and not os.environ.get("COURS_SANS_INOTIFY"):
-        subprocess.run(["inotifywait", "-q", "-r", "-e", "close_write,moved_to,create,delete",
-                        *[str(d) for d in dossiers if d.is_dir()]],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        return
-    avant = empreinte(dossiers)
-    while True:
-        time.sleep(intervalle)
-        if empreinte(dossiers) != avant:
+class Guetteur:
+    """Signale tout enregistrement dans des dossiers : inotifywait -m (inotify-tools) s'il est
+    là, sinon examen des dates et tailles des fichiers chaque seconde. Le guet commence avant
+    la première vérification : un enregistrement pendant une vérification en relance une."""
+
+    def __init__(self, dossiers: list[Path]):
+        import threading
+        self.dossiers = [d for d in dossiers if d.is_dir()]
+        self.evenement = threading.Event()
+        self.proc = None
+        self.mode = "examen des fichiers chaque seconde"
+        if shutil.which("inotifywait") and not os.environ.get("COURS_SANS_INOTIFY"):
+            self.proc = subprocess.Popen(
+                ["inotifywait", "-m", "-r", "-e", "close_write,moved_to,create,delete",
+                 *[str(d) for d in self.dossiers]],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+            assert self.proc.stderr is not None
+            for ligne in self.proc.stderr:  # « Watches established. » : le guet est en place
+                if "established" in ligne:
+                    break
+            self.mode = "inotifywait"
+            threading.Thread(target=self._lire, daemon=True).start()
+        else:
+            self.avant = empreinte(self.dossiers)
+
+    def _lire(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for _ in self.proc.stdout:
+            self.evenement.set()
+
+    def attendre(self) -> None:
+        """Jusqu'au prochain changement (depuis le dernier appel)."""
+        if self.proc is not None:
+            self.evenement.wait()
+            time.sleep(0.2)  # un éditeur écrit parfois en plusieurs fois : un seul tour
+            self.evenement.clear()
             return
+        while True:
+            maintenant = empreinte(self.dossiers)
+            if maintenant != self.avant:
+                self.avant = maintenant
+                return
+            time.sleep(1.0)
+
+    def fermer(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait()
 
 
 def cmd_suivre(args: list[str]) -> int:
@@ -529,10 +566,8 @@ def cmd_suivre(args: list[str]) -> int:
     if not c.disponible or not c.exercices:
         raise Erreur(f"le chapitre {c.numero} n'est pas encore disponible.")
     exercices = [exercice_demande(c, args[1], "suivre")] if len(args) == 2 else list(c.exercices)
-    dossiers = [RACINE / "chapters" / c.slug / "exercices"]
-    mode = "inotifywait" if shutil.which("inotifywait") and not os.environ.get("COURS_SANS_INOTIFY") else \
-        "examen des fichiers chaque seconde"
     tours = int(os.environ.get("COURS_SUIVRE_TOURS", "0"))  # pour les tests : s'arrêter après N tours
+    guetteur = Guetteur([RACINE / "chapters" / c.slug / "exercices"])
     n = 0
     try:
         while True:
@@ -544,12 +579,15 @@ def cmd_suivre(args: list[str]) -> int:
             if tours and n >= tours:
                 return 0
             p()
-            info(f"Suivi de chapters/{c.slug}/exercices/ ({mode}) : enregistrez un fichier pour revérifier, Ctrl-C pour sortir.")
-            attendre_changement(dossiers)
+            info(f"Suivi de chapters/{c.slug}/exercices/ ({guetteur.mode}) : enregistrez un fichier pour revérifier, "
+                 "Ctrl-C pour sortir.")
+            guetteur.attendre()
     except KeyboardInterrupt:
         p()
         info("Fin du suivi.")
         return 0
+    finally:
+        guetteur.fermer()
 
 
 # ─── reinitialiser ───────────────────────────────────────────────────────────────────────
