@@ -567,7 +567,7 @@ def ecrire_csv(copies: list[Copie], chapitres: list[mf.Chapitre], chemin: Path) 
         w.writerow(colonnes_csv(chapitres))
         for copie in copies:
             if copie.erreur:
-                w.writerow([copie.nom] + [""] * (len(colonnes_csv(chapitres)) - 3) + ["", "", copie.erreur])
+                w.writerow([copie.nom] + [""] * (len(colonnes_csv(chapitres)) - 2) + [copie.erreur])
                 continue
             par_label = {r.exercice.label: r for r in copie.exercices}
             ligne = [copie.nom]
