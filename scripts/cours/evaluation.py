@@ -121,6 +121,7 @@ def construire_tout(cours: Cours, chapitres: list[Chapitre]) -> dict[str, EtatEx
                 tout_casse = True
     etats = {}
     erreur_globale = outils.premiere_erreur(log) if rc != 0 else []
+    par_cible = outils.erreurs_par_cible(log) if rc != 0 else {}
     for e in exercices:
         cle = f"{e.chapitre.numero}-{e.id}"
         etat = EtatExercice(exercice=e, journal=outils.relatif(log))
@@ -131,7 +132,8 @@ def construire_tout(cours: Cours, chapitres: list[Chapitre]) -> dict[str, EtatEx
         elif tout_casse or e.cible in casses or (
                 propres[0].endswith("/all") and any(c.startswith(f"test_ch{e.chapitre.numero}") for c in casses)):
             etat.compile = False
-            etat.erreur = erreur_globale
+            etat.erreur = next((par_cible[c] for c in [e.cible, *propres, f"test_ch{e.chapitre.numero}"]
+                                if par_cible.get(c)), erreur_globale)
         etats[cle] = etat
     _executables_perimes(sorted({c for e in exercices if not etats[f"{e.chapitre.numero}-{e.id}"].compile
                                  for c in cibles_exercice(e, cibles)}))

@@ -163,13 +163,43 @@ def lignes_failed(log: Path) -> list[str]:
         return []
 
 
-def premiere_erreur(log: Path, max_lignes: int = 12) -> list[str]:
-    """Les premières lignes d'erreur du compilateur dans un journal de ninja."""
+def erreurs_par_cible(log: Path, max_lignes: int = 12) -> dict[str, list[str]]:
+    """Cible en échec (« test_ch03_mini_executor ») → sa première erreur, dans un journal de
+    ninja -k 0 où plusieurs cibles échouent."""
     try:
         lignes = log.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return []
+        return {}
+    blocs: dict[str, list[str]] = {}
+    cible = None
+    for l in lignes:
+        if l.startswith("FAILED: "):
+            m = re.search(r"/CMakeFiles/([^/]+)\.dir/", l)
+            cible = m.group(1) if m else l[8:].split()[0].rsplit("/", 1)[-1]
+            blocs.setdefault(cible, [])
+            continue
+        if l.startswith(("[", "ninja: ")):
+            cible = None
+            continue
+        if cible is not None:
+            blocs[cible].append(l)
+    return {c: premiere_erreur(lignes=b, max_lignes=max_lignes) for c, b in blocs.items()}
+
+
+def premiere_erreur(log: Path | None = None, max_lignes: int = 12, lignes: list[str] | None = None) -> list[str]:
+    """Les premières lignes d'erreur du compilateur dans un journal de ninja."""
+    if lignes is None:
+        try:
+            lignes = log.read_text(encoding="utf-8", errors="replace").splitlines() if log else []
+        except OSError:
+            return []
     lignes = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in lignes]
+    # Édition de liens : les « undefined reference » précèdent « ld returned 1 exit status ».
+    liens = [l.replace(str(RACINE) + "/", "") for l in lignes if "undefined reference" in l or "multiple definition" in l]
+    premiere_compil = next((i for i, l in enumerate(lignes) if re.search(r"(error|erreur)\s*:", l)
+                            and "ld returned" not in l and not l.startswith("FAILED: ")), None)
+    if liens and premiere_compil is None:
+        return liens[:max_lignes]
     for i, l in enumerate(lignes):
         if re.search(r"(error|erreur)\s*:", l) and not l.startswith("FAILED: ") and "ninja:" not in l:
             # le contexte « In file included from / In function » juste avant, puis l'erreur
