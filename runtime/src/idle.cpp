@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "rt/detail/fence.hpp"
+
 namespace rt::detail {
 
 Idle::Idle(std::size_t num_workers)
@@ -28,7 +30,7 @@ std::optional<std::size_t> Idle::worker_to_notify() {
     // Nous venons de publier une tâche (dans une file, dont la longueur n'est pas écrite en
     // seq_cst) : la barrière la place avant notre lecture de `state_` dans l'ordre total (voir
     // notify_if_work_pending, de l'autre côté).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    seq_cst_fence();
     if (!notify_should_wakeup()) {
         return std::nullopt; // un chercheur trouvera le travail, ou personne ne dort
     }

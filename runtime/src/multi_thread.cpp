@@ -10,6 +10,7 @@
 
 #include "rt/detail/context.hpp"
 #include "rt/detail/coop.hpp"
+#include "rt/detail/fence.hpp"
 #include "rt/detail/spin.hpp"
 
 namespace rt::detail {
@@ -154,7 +155,7 @@ void MultiThreadScheduler::notify_if_work_pending() noexcept {
     // qui publie écrit une file puis lit cet état (même barrière dans worker_to_notify). Les
     // lectures des files ne sont pas seq_cst : les deux barrières garantissent qu'au moins
     // l'un des deux voit l'écriture de l'autre.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    seq_cst_fence();
     if (has_pending_work()) {
         notify_parked();
     }

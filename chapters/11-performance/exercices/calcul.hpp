@@ -7,7 +7,7 @@
 // tâches : une tâche s'exécute toujours d'un bout à l'autre de son passage sur UN worker. Un
 // calcul d'une seule traite occupe un worker (et un seul) jusqu'à sa fin ; découpé en morceaux,
 // chacun dans sa tâche, il se répartit : les workers inoccupés volent les morceaux en attente
-// dans la file de celui qui les a lancés (section 2 de la leçon). Et entre deux morceaux, un
+// dans la file de celui qui les a lancés (section 3 de la leçon). Et entre deux morceaux, un
 // worker rend la main au planificateur : les autres tâches (minuteries, sockets) avancent.
 //
 // Le programme d'exemple ch11_acceleration mesure votre somme_par_morceaux sur 1 puis

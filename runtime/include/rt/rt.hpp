@@ -54,7 +54,8 @@
 /// \brief Les entrées-sorties tamponnées : `BufReader` (comme `tokio::io`).
 
 /// \namespace rt::sync
-/// \brief La synchronisation entre tâches : `Mutex` (comme `tokio::sync`).
+/// \brief La synchronisation entre tâches (comme `tokio::sync`) : `Mutex`, `Semaphore`,
+/// `Notify` et les canaux `mpsc`, `oneshot`, `broadcast`, `watch`.
 
 /// \namespace rt::sync::broadcast
 /// \brief Le canal où chaque message va à tous les abonnés.
