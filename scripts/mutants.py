@@ -3,8 +3,10 @@
 
 Un mutant est un patch des solutions (tests/mutants/NN-slug/<fichier>--<nom>.patch, format
 dans tests/mutants/README.md) : une réponse fausse mais plausible, qui compile. Pour chacun,
-ce script applique le patch à une copie de solutions/, construit les tests notés du chapitre
-contre cette copie et les lance (ctest -L chNN). Verdicts :
+ce script applique le patch à une copie de solutions/, construit le programme de tests de
+l'exercice faussé (test_chNN_<exercice>) contre cette copie et lance ses tests
+(ctest -L '^chNN-<exercice>$'). Un chapitre dont les tests ne portent pas le label de
+l'exercice est traité en entier (ctest -L '^chNN$'). Verdicts :
 
     tué        au moins un test noté échoue : on nomme les tests qui l'ont vu ;
     survivant  tous les tests notés passent : ils ne savent pas voir cette erreur ;
@@ -290,12 +292,14 @@ class Build:
             lignes = (r.stdout + r.stderr).splitlines()
             raise ErreurEntree("la configuration CMake a échoué :\n" + "\n".join("    " + l for l in lignes[-25:]))
 
-    def tests_du_chapitre(self, numero):
-        """Les tests notés du chapitre (label chNN) : {nom: exécutable}."""
-        r = subprocess.run(["ctest", "--test-dir", str(self.dossier), "-L", f"^ch{numero}$",
+    def tests_du_chapitre(self, numero, label=None):
+        """Les tests notés du chapitre (label chNN), ou ceux d'un label donné (chNN-<exercice>) :
+        {nom: exécutable}."""
+        label = label or f"ch{numero}"
+        r = subprocess.run(["ctest", "--test-dir", str(self.dossier), "-L", f"^{label}$",
                             "--show-only=json-v1"], capture_output=True, text=True, env=self.env)
         if r.returncode != 0:
-            raise ErreurEntree(f"ctest --show-only a échoué pour ch{numero} :\n{r.stderr}")
+            raise ErreurEntree(f"ctest --show-only a échoué pour {label} :\n{r.stderr}")
         noms = [t["name"] for t in json.loads(r.stdout).get("tests", [])]
         # ctest ne donne la commande que si l'exécutable existe déjà : on la lit dans les
         # CTestTestfile.cmake générés (add_test([=[nom]=] "exécutable" …)).
@@ -335,14 +339,15 @@ class Build:
             if nouveau != texte:
                 f.write_text(nouveau, encoding="utf-8")
 
-    def lancer_tests(self, numero, slug, junit, journal, ntests):
-        """Lance ctest -L chNN ; {test: (réussi, message)} lu dans le JUnit, None si illisible."""
+    def lancer_tests(self, label, junit, journal, ntests):
+        """Lance ctest -L '^<label>$' (chNN ou chNN-<exercice>) ; {test: (réussi, message)} lu
+        dans le JUnit, None si illisible."""
         self.plafonner_delais()
         if junit.exists():
             junit.unlink()
         # Filet de sécurité au-delà des délais de chaque test (ctest lui-même bloqué).
         limite = self.plafond * (ntests // max(1, self.jobs_tests) + 2) + 60
-        commande = ["ctest", "--test-dir", str(self.dossier), "-L", f"^ch{numero}$", "-j", str(self.jobs_tests),
+        commande = ["ctest", "--test-dir", str(self.dossier), "-L", f"^{label}$", "-j", str(self.jobs_tests),
                     "--timeout", str(self.plafond), "--output-junit", str(junit)]
         try:
             r = subprocess.run(commande, capture_output=True, text=True, env=self.env, timeout=limite)
@@ -431,10 +436,24 @@ def evaluer_chapitre(build, slug, liste, compteur, problemes):
     if not tests:
         raise ErreurEntree(f"le chapitre {slug} n'a aucun test noté (label ch{numero})")
     connues = build.cibles_ninja()
-    cibles = sorted({os.path.relpath(exe, dossier) for exe in tests.values()
-                     if exe and os.path.relpath(exe, dossier) in connues})
+
+    def cibles_de(tests):
+        return sorted({os.path.relpath(exe, dossier) for exe in tests.values()
+                       if exe and os.path.relpath(exe, dossier) in connues})
+
+    cibles = cibles_de(tests)
     if not cibles:
         raise ErreurEntree(f"ch{numero} : aucun exécutable de test construit par ninja (cibles introuvables)")
+    # Un programme par exercice (test_chNN_<exercice>, label chNN-<exercice>) : chaque mutant ne
+    # reconstruit et ne relance que celui de l'exercice qu'il fausse. Sans ce label (chapitre à
+    # un seul programme), tout le chapitre, comme avant.
+    par_exercice = {}
+    for exercice in sorted({m.exercice for m in liste}):
+        label = f"ch{numero}-{exercice}"
+        tests_ex = build.tests_du_chapitre(numero, label)
+        cibles_ex = cibles_de(tests_ex)
+        par_exercice[exercice] = (label, tests_ex, cibles_ex) if tests_ex and cibles_ex else \
+            (f"ch{numero}", tests, cibles)
     jc = build.journaux / slug
     jc.mkdir(exist_ok=True)
 
@@ -447,7 +466,7 @@ def evaluer_chapitre(build, slug, liste, compteur, problemes):
     if not ok:
         probleme = f"ch{numero} : les solutions intactes ne compilent pas :\n" + "\n".join("      " + l for l in erreurs)
     else:
-        reference = build.lancer_tests(numero, slug, jc / "reference.xml", jc / "reference-tests.log", len(tests))
+        reference = build.lancer_tests(f"ch{numero}", jc / "reference.xml", jc / "reference-tests.log", len(tests))
         probleme = None if reference is not None else \
             f"ch{numero} : ctest n'a pas produit de résultats sur les solutions intactes"
     if probleme:
@@ -472,7 +491,8 @@ def evaluer_chapitre(build, slug, liste, compteur, problemes):
             m.verdict = "invalide"
             m.erreur = ["le patch ne s'applique pas aux solutions actuelles :"] + sortie[:8]
         else:
-            ok, erreurs = build.construire(cibles, Path(str(base) + "-compilation.log"))
+            label, tests_m, cibles_m = par_exercice[m.exercice]
+            ok, erreurs = build.construire(cibles_m, Path(str(base) + "-compilation.log"))
             m.duree_build = time.monotonic() - t0
             if not ok:
                 entete = "ne compile pas :"
@@ -481,8 +501,8 @@ def evaluer_chapitre(build, slug, liste, compteur, problemes):
                 m.verdict, m.erreur = "invalide", [entete] + erreurs
             else:
                 t1 = time.monotonic()
-                res = build.lancer_tests(numero, slug, Path(str(base) + ".xml"),
-                                         Path(str(base) + "-tests.log"), len(tests))
+                res = build.lancer_tests(label, Path(str(base) + ".xml"),
+                                         Path(str(base) + "-tests.log"), len(tests_m))
                 m.duree_tests = time.monotonic() - t1
                 if res is None:
                     m.verdict, m.erreur = "invalide", ["ctest n'a pas produit de résultats (bloqué ?)"]
