@@ -270,7 +270,17 @@ def ecrire_classroom(cours: mf.Cours, cible: Path) -> tuple[Path, Path]:
 
 # ─── La ligne de commande ───────────────────────────────────────────────────────────────────
 
+class Formateur(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="utilisation : ")
+
+
 class Analyseur(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=Formateur, **kwargs)
+        self._optionals.title = "options"
+        self._positionals.title = "arguments"
+
     def error(self, message):
         message = re.sub(r"unrecognized arguments: (.*)", r"option(s) inconnue(s) : \1", message)
         message = re.sub(r"the following arguments are required: (.*)", r"argument obligatoire : \1", message)

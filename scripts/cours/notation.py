@@ -655,8 +655,19 @@ TRADUCTIONS = [
 ]
 
 
+class Formateur(argparse.HelpFormatter):
+    """L'aide d'argparse en français (« utilisation : »)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="utilisation : ")
+
+
 class Analyseur(argparse.ArgumentParser):
-    """argparse, avec ses erreurs en français."""
+    """argparse, avec son aide et ses erreurs en français."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=Formateur, **kwargs)
+        self._optionals.title = "options"
 
     def error(self, message):  # noqa: D401 (signature d'argparse)
         for motif, remplacement in TRADUCTIONS:
@@ -677,9 +688,9 @@ def analyser(argv: list[str]) -> argparse.Namespace:
                    help="dossier des JUnit, un <nom>.xml par copie (défaut : build/notation/junit)")
     a.add_argument("--chapitre", action="append", metavar="NN", default=[],
                    help="ne noter que ce chapitre (répétable ; défaut : tous les chapitres disponibles)")
-    a.add_argument("-j", "--jobs", type=int, default=None,
+    a.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="compilations en parallèle (défaut : $COURS_JOBS ou 2)")
-    a.add_argument("--jobs-tests", type=int, default=None,
+    a.add_argument("--jobs-tests", type=int, default=None, metavar="N",
                    help="tests lancés en parallèle (défaut : deux fois -j : ils attendent plus qu'ils "
                         "ne calculent — chiens de garde, échanges réseau)")
     a.add_argument("--build", metavar="DIR", default=None, help=argparse.SUPPRESS)
