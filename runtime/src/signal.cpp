@@ -27,6 +27,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "rt/detail/task_header.hpp"
 #include "rt/detail/wake_list.hpp"
@@ -97,24 +98,36 @@ private:
             throw std::system_error(errno, std::generic_category(),
                                     "rt::signal::ctrl_c : eventfd impossible");
         }
+        // Le gestionnaire d'abord (il n'utilise que g_eventfd), le thread ensuite : si l'un
+        // échoue, rien ne reste derrière (ni gestionnaire, ni thread pointant vers un registre
+        // qui n'a jamais fini de naître ; l'appel suivant recommencera proprement).
+        struct sigaction action {};
+        struct sigaction previous_action {};
+        action.sa_handler = on_sigint;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART; // les appels système bloqués ailleurs reprennent seuls
+        if (::sigaction(SIGINT, &action, &previous_action) != 0) {
+            const int error = errno;
+            ::close(std::exchange(g_eventfd, -1));
+            throw std::system_error(error, std::generic_category(),
+                                    "rt::signal::ctrl_c : sigaction(SIGINT) impossible");
+        }
         // Le thread de réveil naît avec tous les signaux bloqués (il hérite du masque de son
         // créateur, qu'on bloque le temps de le créer) : il ne vole à l'application aucun
         // signal qu'elle attend ailleurs.
         sigset_t all;
-        sigset_t previous;
+        sigset_t previous_mask;
         sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &previous);
-        std::thread([this] { run(); }).detach();
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-
-        struct sigaction action {};
-        action.sa_handler = on_sigint;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART; // les appels système bloqués ailleurs reprennent seuls
-        if (::sigaction(SIGINT, &action, nullptr) != 0) {
-            throw std::system_error(errno, std::generic_category(),
-                                    "rt::signal::ctrl_c : sigaction(SIGINT) impossible");
+        pthread_sigmask(SIG_SETMASK, &all, &previous_mask);
+        try {
+            std::thread([this] { run(); }).detach();
+        } catch (...) {
+            pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+            ::sigaction(SIGINT, &previous_action, nullptr);
+            ::close(std::exchange(g_eventfd, -1));
+            throw;
         }
+        pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
     }
 
     /// Le thread de réveil : attend l'eventfd, puis réveille chaque écouteur qui n'a pas vu
