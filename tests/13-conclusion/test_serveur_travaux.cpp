@@ -230,7 +230,9 @@ public:
         try {
             return tcp_->lire_jusqu_a("\n");
         } catch (const support::ErreurClient& e) {
-            BOOST_FAIL(qui_ << " attendait " << quoi << " : " << e.what());
+            BOOST_FAIL(qui_ << " attendait " << quoi << " : " << e.what()
+                            << " (servir accepte-t-il les clients, gerer_client leur répond-il ? "
+                               "TODO 2 et 6)");
         }
         return {};
     }
