@@ -268,6 +268,18 @@ verifier "faute de frappe : la commande proche est proposée" \
 lancer indice-absent ./cours indice 98
 verifier "indice d'un chapitre qui n'existe pas : code 1 et message" \
     code_et_message_simple 1 "$COPIE/indice-absent.log" "pas de chapitre 98 dans ce cours"
+lancer verifier-absent ./cours verifier 98
+verifier "verifier d'un chapitre qui n'existe pas : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/verifier-absent.log" "pas de chapitre 98 dans ce cours"
+lancer verifier-a-venir ./cours verifier 13
+verifier "verifier d'un chapitre à venir : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/verifier-a-venir.log" "le chapitre 13 n'est pas encore disponible"
+lancer test-preset ./cours test --preset inexistant
+verifier "test --preset inconnu : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/test-preset.log" "preset inconnu : « inexistant »"
+lancer test-option ./cours test --vite
+verifier "test --option inconnue : code 2, message en français" \
+    code_et_message_simple 2 "$COPIE/test-option.log" "argument(s) en trop : --vite"
 lancer indice-exo-absent ./cours indice 99 somm
 verifier "indice d'un exercice qui n'existe pas : code 1 et suggestion" \
     code_et_message_simple 1 "$COPIE/indice-exo-absent.log" "Vouliez-vous dire « ./cours indice 99 somme » ?"
@@ -407,6 +419,11 @@ verifier "indice --etape 1 : relit les trois niveaux vus" \
     grep -qzE "L'idée.*L'API.*Le code" "$COPIE/indice-relire.log"
 lancer indice-relire2 ./cours indice 99 somme --etape 2
 verifier "indice --etape 2 (pas encore vue) : code 1" test "$RC" -eq 1
+for _ in 1 2 3; do lancer indice-suite ./cours indice 99 somme; done
+verifier "indice après le dernier niveau : le redit et renvoie à la solution" \
+    contient "$COPIE/indice-suite.log" "C'était le dernier indice ; la solution commentée est dans solutions/99-essai/."
+rm -f "$COPIE/build/indices/ch99-somme.json"
+for _ in 1 2 3; do lancer indice-suite ./cours indice 99 somme; done
 lancer verifier3 ./cours verifier 99 somme
 verifier "verifier après 3 indices : propose l'étape 2" \
     contient "$COPIE/verifier3.log" "« ./cours indice 99 somme » (étape 2/2, L'idée)"
