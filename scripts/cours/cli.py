@@ -525,12 +525,19 @@ class Guetteur:
                  *[str(d) for d in self.dossiers]],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
             assert self.proc.stderr is not None
+            pret = False
             for ligne in self.proc.stderr:  # « Watches established. » : le guet est en place
                 if "established" in ligne:
+                    pret = True
                     break
-            self.mode = "inotifywait"
-            threading.Thread(target=self._lire, daemon=True).start()
-        else:
+            if pret:
+                self.mode = "inotifywait"
+                threading.Thread(target=self._lire, daemon=True).start()
+            else:  # inotifywait n'a pas pu guetter (limite de guets atteinte ?) : examen
+                self.proc.kill()
+                self.proc.wait()
+                self.proc = None
+        if self.proc is None:
             self.avant = empreinte(self.dossiers)
 
     def _lire(self) -> None:
