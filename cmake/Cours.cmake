@@ -45,10 +45,10 @@
 #
 #   cours_exercice_inclure(<cible> <slug> <id> [FICHIERS <noms...>])
 #       Ajoute à <cible> un dossier d'en-têtes généré dans le build (exercices/<slug>/<id>/) :
-#       un en-tête relais par fichier du dossier d'exercices du chapitre. Les fichiers de
+#       un relais par en-tête (.hpp, .h…) du dossier d'exercices du chapitre. Les fichiers de
 #       l'exercice <id> (nom sans extension « <id> » ou « <id>_… », ou cités dans FICHIERS)
 #       relaient vers le dossier d'exercices ; les autres vers COURS_DOSSIER_SOLUTIONS/<slug>
-#       s'il existe (arbre de l'enseignant), sinon vers le dossier d'exercices (modèle
+#       quand le fichier y est (arbre de l'enseignant), sinon vers le dossier d'exercices (modèle
 #       étudiant, sans solutions/). Ainsi un en-tête cassé de l'autre exercice ne casse pas
 #       celui-ci. Limite : un fichier d'exercice qui inclut celui de l'autre exercice avec des
 #       guillemets (#include "x.hpp") trouve d'abord son voisin de dossier ; il doit écrire
@@ -76,12 +76,13 @@ function(cours_exercice_inclure cible slug id)
     set(relais ${CMAKE_BINARY_DIR}/exercices/${slug}/${id})
     # Un fichier ajouté ou retiré du dossier d'exercices refait la configuration.
     file(GLOB fichiers LIST_DIRECTORIES false CONFIGURE_DEPENDS ${dossier}/*)
+    file(MAKE_DIRECTORY ${relais})
     set(attendus "")
     foreach(chemin IN LISTS fichiers)
         get_filename_component(nom ${chemin} NAME)
         get_filename_component(extension ${chemin} LAST_EXT)
-        if(extension MATCHES "^\\.(c|cc|cpp|cxx)$")
-            continue() # les sources de l'exercice sont compilées, pas incluses
+        if(NOT extension MATCHES "^\\.(h|hh|hpp|hxx|ipp|tpp|inl)$")
+            continue() # seuls les en-têtes sont inclus ; les sources sont compilées (FICHIERS)
         endif()
         string(REGEX REPLACE "\\..*$" "" racine_nom ${nom})
         set(source ${chemin})
