@@ -2,7 +2,7 @@
 //
 // À VOUS : les endroits marqués TODO sont tous dans file_minuteries.cpp. Ce fichier-ci est
 // fourni : lisez-le d'abord, il décrit la structure et le contrat de chaque fonction.
-// Vérifier : ./cours verifier 04   ·   Indices : ./cours indice 04
+// Vérifier : ./cours verifier 04 file_minuteries   ·   Indices : ./cours indice 04 file_minuteries
 //
 // C'est la structure de runtime/include/rt/detail/timer_heap.hpp, sans le runtime autour :
 // un tas binaire minimum d'échéances, dont chaque entrée connaît sa position dans le tas

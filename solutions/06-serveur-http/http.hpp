@@ -1,7 +1,7 @@
 // Chapitre 06 — exercice « utiliser » : le gestionnaire de connexion corrigé du serveur HTTP.
 //
 // Ce fichier est fourni tel quel : vous complétez http.cpp.
-// Vérifiez-vous avec `./cours verifier 06` ; indices : `./cours indice 06`.
+// Vérifiez-vous avec `./cours verifier 06 http` ; indices : `./cours indice 06 http`.
 #pragma once
 
 #include <rt/rt.hpp>

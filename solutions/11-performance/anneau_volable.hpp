@@ -1,6 +1,6 @@
 // Chapitre 11 — exercice « construire » : la file locale d'un worker, volable par moitié.
 //
-// Vérifiez-vous avec « ./cours verifier 11 » ; indices : « ./cours indice 11 ».
+// Vérifiez-vous avec « ./cours verifier 11 anneau_volable » ; indices : « ./cours indice 11 anneau_volable ».
 //
 // C'est le cœur de runtime/src/local_queue.cpp (le `queue.rs` de tokio), sans le runtime
 // autour : un anneau de CAPACITE cases qu'un seul thread, le PROPRIÉTAIRE, remplit (`push`) et

@@ -1,7 +1,7 @@
 // Chapitre 01 — exercice « mesurer » : ce que coûte un thread du système.
 //
 // Complétez les trois TODO ci-dessous. Vérifiez-vous avec :
-//   ./cours verifier 01        (ou : cmake --preset etudiant && ctest --preset etudiant -L ch01)
+//   ./cours verifier 01 mesure_threads        (ou : cmake --preset etudiant && ctest --preset etudiant -L ch01)
 // Des indices gradués sont dans ../indices.md. La partie « Fourni » est déjà écrite.
 #include "mesure_threads.hpp"
 

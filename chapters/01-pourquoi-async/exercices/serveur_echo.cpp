@@ -1,7 +1,7 @@
 // Chapitre 01 — exercice « utiliser » : le serveur d'écho « un thread par connexion ».
 //
 // Complétez les quatre TODO ci-dessous, dans l'ordre. Vérifiez-vous avec :
-//   ./cours verifier 01        (ou : cmake --preset etudiant && ctest --preset etudiant -L ch01)
+//   ./cours verifier 01 serveur_echo        (ou : cmake --preset etudiant && ctest --preset etudiant -L ch01)
 // Des indices gradués sont dans ../indices.md. La partie « Fourni » est déjà écrite.
 #include "serveur_echo.hpp"
 

@@ -9,7 +9,7 @@
 //
 // Le reste (contrôles qui transforment une erreur en exception lisible, sync_wait) est fourni :
 // lisez-le, il vous dit ce qu'on attend de chaque étape. Vérifiez-vous avec
-// « ./cours verifier 02 » ; des indices gradués sont dans chapters/02-async-await/indices.md.
+// « ./cours verifier 02 mini_task » ; des indices gradués sont dans chapters/02-async-await/indices.md.
 
 #include <coroutine>
 #include <exception>

@@ -3,7 +3,7 @@
 // À COMPLÉTER : remplacez chaque « throw std::logic_error("TODO ...") » par le corps de la
 // fonction. Ce sont déjà des coroutines (le co_return final le dit au compilateur) : vous
 // pouvez y écrire co_await. Relisez la section « Le programme de l'article, en C++ » de la
-// leçon, et vérifiez-vous avec « ./cours verifier 02 ».
+// leçon, et vérifiez-vous avec « ./cours verifier 02 operations ».
 #include "operations.hpp"
 
 #include <stdexcept>

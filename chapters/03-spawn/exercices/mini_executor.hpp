@@ -3,7 +3,7 @@
 // À VOUS : les endroits marqués TODO, dans ce fichier (l'awaiter du JoinHandle, yield_now,
 // JoinState::finish et JoinState::take, en bas) et dans mini_executor.cpp (la boucle run()).
 // Le reste (la coroutine Task, spawn, l'exécuteur) est fourni : lisez-le d'abord.
-// Vérifier : ./cours verifier 03   ·   Indices : ./cours indice 03
+// Vérifier : ./cours verifier 03 mini_executor   ·   Indices : ./cours indice 03 mini_executor
 //
 // C'est le même squelette que runtime/ (file de tâches prêtes, spawn, état de jointure,
 // boucle d'exécution), sans rien d'autre : pas de minuteries, pas de threads, pas d'atomiques.

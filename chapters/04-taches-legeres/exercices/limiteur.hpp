@@ -8,7 +8,7 @@
 //
 // À VOUS : les deux endroits marqués TODO (Limiteur::acquerir, puis reessayer). Les contrats
 // sont écrits au-dessus de chaque fonction : les tests vérifient ces règles exactement.
-// Vérifier : ./cours verifier 04   ·   Indices : ./cours indice 04
+// Vérifier : ./cours verifier 04 limiteur   ·   Indices : ./cours indice 04 limiteur
 #pragma once
 
 #include <rt/rt.hpp>

@@ -2,7 +2,7 @@
 // traitant l'échec de chacune à part. L'interface (et le sens de chaque champ du Bilan) est
 // dans collecter.hpp.
 //
-// Vérifiez-vous avec `./cours verifier 05` ; indices : `./cours indice 05`.
+// Vérifiez-vous avec `./cours verifier 05 collecter` ; indices : `./cours indice 05 collecter`.
 #include "collecter.hpp"
 
 #include <exception>

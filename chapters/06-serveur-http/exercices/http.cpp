@@ -6,7 +6,7 @@
 // réponse. servir est la boucle d'acceptation de l'article : la première erreur d'accept
 // l'arrête. À vous de les corriger (marques TODO) ; le contrat exact est dans http.hpp.
 //
-// Vérifiez-vous avec `./cours verifier 06` ; indices : `./cours indice 06`.
+// Vérifiez-vous avec `./cours verifier 06 http` ; indices : `./cours indice 06 http`.
 #include "http.hpp"
 
 #include <array>

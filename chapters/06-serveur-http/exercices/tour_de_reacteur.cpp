@@ -3,7 +3,7 @@
 // Le contrat exact est dans tour_de_reacteur.hpp ; le modèle est PollReactor::wait
 // (runtime/src/reactor.cpp), cité dans la leçon.
 //
-// Vérifiez-vous avec `./cours verifier 06` ; indices : `./cours indice 06`.
+// Vérifiez-vous avec `./cours verifier 06 tour_de_reacteur` ; indices : `./cours indice 06 tour_de_reacteur`.
 #include "tour_de_reacteur.hpp"
 
 #include <cerrno>

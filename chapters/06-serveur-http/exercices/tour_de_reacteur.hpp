@@ -6,7 +6,7 @@
 // rendre ce numéro à l'appelant, qui remettrait la tâche dans la file du planificateur.
 //
 // Ce fichier est fourni tel quel : vous complétez tour_de_reacteur.cpp.
-// Vérifiez-vous avec `./cours verifier 06` ; indices : `./cours indice 06`.
+// Vérifiez-vous avec `./cours verifier 06 tour_de_reacteur` ; indices : `./cours indice 06 tour_de_reacteur`.
 #pragma once
 
 #include <poll.h>

@@ -1,7 +1,7 @@
 // Chapitre 07 — exercice « utiliser » : gerer_client, le cœur du serveur de chat corrigé.
 //
 // Lisez d'abord chat.hpp (le protocole, le Salon, les fonctions fournies). Vérifiez-vous avec
-// « ./cours verifier 07 » ; indices gradués : « ./cours indice 07 ».
+// « ./cours verifier 07 chat » ; indices gradués : « ./cours indice 07 chat ».
 
 #include "chat.hpp"
 

@@ -1,7 +1,7 @@
 // Chapitre 07 — exercice « construire » : un canal de diffusion (broadcast) avec retard.
 //
 // À compléter : les trois TODO (abonner, envoyer, essayer_recevoir). Le reste est fourni.
-// Vérifiez-vous avec « ./cours verifier 07 » ; indices : « ./cours indice 07 ».
+// Vérifiez-vous avec « ./cours verifier 07 diffusion » ; indices : « ./cours indice 07 diffusion ».
 //
 // Version autonome et mono-thread du rt::sync::broadcast du runtime : pas de coroutine, pas
 // de verrou, pas de réveil. On ne garde que le cœur : l'anneau, les positions, le retard.

@@ -9,8 +9,8 @@
 // tournent, et la tâche rend l'autorisation en mourant (RAII). Au plus `max_en_vol` tâches
 // existent à la fois.
 //
-// À compléter : les TODO de traiter_borne. Vérifiez-vous avec « ./cours verifier 09 » ;
-// indices : « ./cours indice 09 ».
+// À compléter : les TODO de traiter_borne. Vérifiez-vous avec « ./cours verifier 09 borne » ;
+// indices : « ./cours indice 09 borne ».
 //
 // Règles :
 //   - `f(job)` rend une rt::Task<R> : le travail, asynchrone ;

@@ -10,8 +10,8 @@
 //   - rt::detail::WakeList : les réveils ramassés sous le verrou, exécutés une fois relâché.
 //
 // À compléter : les six TODO (le permis RAII, l'attente, l'annulation, le service de la file,
-// try_acquire). Le reste est fourni. Vérifiez-vous avec « ./cours verifier 09 » ; indices :
-// « ./cours indice 09 ».
+// try_acquire). Le reste est fourni. Vérifiez-vous avec « ./cours verifier 09 semaphore » ; indices :
+// « ./cours indice 09 semaphore ».
 //
 // Les règles (celles de tokio::sync::Semaphore) :
 //   - équité : les demandes sont servies dans leur ordre d'arrivée. La tête de file reçoit

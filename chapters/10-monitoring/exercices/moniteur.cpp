@@ -6,7 +6,7 @@
 //   3. l'arrêt propre de surveiller (ordre d'arrêt, lecteur parti).
 // L'interface et ce qu'elle promet sont dans moniteur.hpp : lisez-le d'abord.
 //
-// Vérifiez-vous : ./cours verifier 10 ; indices : ./cours indice 10.
+// Vérifiez-vous : ./cours verifier 10 moniteur ; indices : ./cours indice 10 moniteur.
 #include "moniteur.hpp"
 
 #include <utility>

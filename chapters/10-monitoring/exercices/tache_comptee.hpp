@@ -15,7 +15,7 @@
 // la fois « possède » l'unité comptée ; l'objet dont on a déplacé le contenu n'a plus rien à
 // décompter.
 //
-// Vérifiez-vous : ./cours verifier 10 ; indices : ./cours indice 10.
+// Vérifiez-vous : ./cours verifier 10 tache_comptee ; indices : ./cours indice 10 tache_comptee.
 #pragma once
 
 #include <atomic>

@@ -2,7 +2,7 @@
 //
 // À VOUS : les cinq TODO, dans l'ordre des numéros (push, pop, reserver_moitie, liberer,
 // voler_moitie). Le reste est fourni : lisez d'abord ce commentaire et les déclarations.
-// Vérifiez-vous avec « ./cours verifier 11 » ; indices : « ./cours indice 11 ».
+// Vérifiez-vous avec « ./cours verifier 11 anneau_volable » ; indices : « ./cours indice 11 anneau_volable ».
 // La leçon (section 4) cite la version du runtime, runtime/src/local_queue.cpp : c'est la même
 // idée, mot pour mot ou presque.
 //

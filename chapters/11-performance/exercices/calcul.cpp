@@ -1,7 +1,7 @@
 // Chapitre 11 — exercice « utiliser » : un calcul découpé en tâches.
 //
 // À VOUS : les TODO 6, 7 et 8 (les TODO 1 à 5 sont dans anneau_volable.hpp). Le contrat exact
-// est dans calcul.hpp (fourni). Vérifiez-vous avec « ./cours verifier 11 ».
+// est dans calcul.hpp (fourni). Vérifiez-vous avec « ./cours verifier 11 calcul ».
 #include "calcul.hpp"
 
 #include <stdexcept>

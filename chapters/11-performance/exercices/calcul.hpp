@@ -1,7 +1,7 @@
 // Chapitre 11 — exercice « utiliser » : un calcul qui occupe le processeur, découpé en tâches.
 //
 // Ce fichier est fourni : il décrit le contrat. Les TODO sont dans calcul.cpp.
-// Vérifiez-vous avec « ./cours verifier 11 » ; indices : « ./cours indice 11 ».
+// Vérifiez-vous avec « ./cours verifier 11 calcul » ; indices : « ./cours indice 11 calcul ».
 //
 // Un runtime `multi_thread` à N workers n'accélère que ce qui est découpé en plusieurs
 // tâches : une tâche s'exécute toujours d'un bout à l'autre de son passage sur UN worker. Un

@@ -1,7 +1,7 @@
 // Chapitre 12 — exercice « construire » : un canal mpsc borné, avec contre-pression.
 //
 // À compléter : les TODO 1 à 7. Le reste (l'anneau, l'état, les types, les constructeurs)
-// est fourni. Vérifiez-vous avec « ./cours verifier 12 » ; indices : « ./cours indice 12 ».
+// est fourni. Vérifiez-vous avec « ./cours verifier 12 canal » ; indices : « ./cours indice 12 canal ».
 //
 // Une version autonome et simplifiée de rt::sync::mpsc::channel (runtime/include/rt/sync/
 // mpsc.hpp et rt/detail/mpsc_chan.hpp). Elle garde le cœur :

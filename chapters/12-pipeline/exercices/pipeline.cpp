@@ -1,7 +1,7 @@
 // Chapitre 12 — exercice « utiliser » : le pipeline lecture → 4 workers → agrégation.
 // L'interface (et le contrat complet) est dans pipeline.hpp.
 //
-// Vérifiez-vous avec `./cours verifier 12` ; indices : `./cours indice 12`.
+// Vérifiez-vous avec `./cours verifier 12 pipeline` ; indices : `./cours indice 12 pipeline`.
 //
 // Relisez avant de commencer exemples/article.cpp (un pipeline linéaire) et
 // exemples/panne.cpp (ce qui arrive quand un étage lève une exception).
