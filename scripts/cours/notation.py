@@ -23,6 +23,11 @@ l'arbre de l'enseignant. Un fichier absent de la copie est remplacé par le sque
   - Les résultats sont lus dans le rapport JUnit de ctest (--output-junit), jamais à l'écran.
   - Un exercice identique à la solution (solutions/<slug>/, octet pour octet, ou aux blancs
     près) est signalé « identique à la solution » dans le tableau, le CSV et le JUnit.
+  - Sont aussi signalés (remarques, sans effet sur les points) : un fichier absent (squelette
+    utilisé), un exercice non modifié, un #include absolu ou qui remonte (« .. ») hors du
+    dossier d'exercices — le code compilé doit être celui de la copie.
+  - Un verrou (build/notation/.verrou-notation) empêche deux notations à la fois dans le même
+    dossier de build.
 
 Sorties :
   - à l'écran, un tableau par copie : points obtenus / points de chaque exercice, note /20 de
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fcntl
 import os
 import re
 import shutil
@@ -161,6 +167,14 @@ def sans_blancs(contenu: bytes) -> bytes:
     return re.sub(rb"\s+", b"", contenu)
 
 
+def inclusions_suspectes(contenu: bytes) -> list[str]:
+    """Les #include d'un chemin absolu ou qui remonte (« .. ») : un fichier d'exercice qui irait
+    chercher du code ailleurs (les solutions de l'enseignant, par exemple) ; signalé, pas puni."""
+    texte = contenu.decode("utf-8", errors="replace")
+    chemins = re.findall(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', texte, re.M)
+    return [c for c in chemins if c.startswith("/") or ".." in Path(c).parts]
+
+
 def comparer_solution(racine: Path, ex: mf.Exercice, contenus: dict[str, bytes]) -> str:
     """IDENTIQUE, IDENTIQUE_BLANCS ou "" selon les fichiers de l'exercice et solutions/."""
     solutions = racine / "solutions" / ex.chapitre.slug
@@ -212,6 +226,8 @@ def preparer_zone(racine: Path, cours: mf.Cours, copie: Copie, zone: Path) -> di
                         res.remarques.append(f"chapters/{slug}/exercices/{nom} {raison}")
                 else:
                     contenus_par_ex.setdefault(ex.label, {})[nom] = contenu
+                    for inclus in inclusions_suspectes(contenu):
+                        res.remarques.append(f"{nom} inclut « {inclus} », hors de son dossier d'exercices : à relire")
             if contenu is None:
                 if not squelette.is_file():
                     continue
@@ -742,6 +758,20 @@ def noms_uniques(chemins: list[Path]) -> list[str]:
     return noms
 
 
+def verrouiller(dossier: Path, racine: Path):
+    """Deux notations dans le même dossier de build se marcheraient dessus (zone des copies,
+    exécutables) : la seconde s'arrête avec un message."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    f = open(dossier / ".verrou-notation", "w")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise Erreur(f"une autre notation utilise déjà {relatif(dossier, racine)} : attendez qu'elle "
+                     "se termine.") from None
+    return f
+
+
 def verifier_copie(copie: Copie, racine: Path) -> None:
     if not copie.chemin.exists():
         copie.erreur = f"le dossier « {copie.chemin} » n'existe pas"
@@ -797,6 +827,7 @@ def _main(argv: list[str]) -> int:
         build = Build(racine, dossier, dossier / "copie", args.jobs, args.jobs_tests)
         preparer = True
         titre(f"Notation de {len(copies)} copie(s) avec l'arbre de {racine} ({len(chapitres)} chapitre(s))")
+        verrou = verrouiller(build.dossier, racine)  # noqa: F841 (gardé ouvert jusqu'à la fin)
         for copie in copies:
             verifier_copie(copie, racine)
             if copie.erreur:

@@ -9,7 +9,7 @@
 #     que livré, vaut 0) ;
 #   - bob : une erreur de syntaxe dans utiliser_spawn.hpp (→ 0 à cet exercice seulement, avec
 #     l'erreur du compilateur) ; mini_executor juste mais retouché (→ tous ses points, sans
-#     remarque « identique ») ;
+#     remarque « identique », mais son #include qui remonte hors de exercices/ est signalé) ;
 #   - absent : un dossier qui n'existe pas (→ erreur en français, les autres sont notés, code 1).
 # Puis le CSV et les JUnit (une suite par chapitre, classname, points en propriétés, messages
 # d'échec), et le modèle étudiant (pas de solutions/, autograding.json et workflow d'accord
@@ -88,7 +88,7 @@ printf '#!/bin/sh\nexit 0\n' >"$TMP/alice/cours"
 chmod +x "$TMP/alice/cours"
 
 cp "$PROF/$SOL/mini_executor.hpp" "$PROF/$SOL/mini_executor.cpp" "$TMP/bob/$EX/"
-printf '\n// Relu par Bob.\n' >>"$TMP/bob/$EX/mini_executor.cpp"
+printf '\n// Relu par Bob.\n#include "../../../../../runtime/include/rt/rt.hpp"\n' >>"$TMP/bob/$EX/mini_executor.cpp"
 printf '\nint oups = ;\n' >>"$TMP/bob/$EX/utiliser_spawn.hpp"
 
 # ─── La notation ────────────────────────────────────────────────────────────────────────────
@@ -130,6 +130,8 @@ dire(lignes["bob"][col_m] == str(mini.points), "CSV : bob, mini_executor noté m
 dire(lignes["bob"][col_u] == "0" and "utiliser_spawn : ne compile pas" in lignes["bob"]["remarques"],
      "CSV : bob, utiliser_spawn 0 (ne compile pas)")
 dire("identique" not in lignes["bob"]["remarques"], "CSV : bob (solution retouchée) pas signalé identique")
+dire("inclut « ../../../../../runtime/include/rt/rt.hpp »" in lignes["bob"]["remarques"],
+     "CSV : bob, l'#include qui sort du dossier d'exercices est signalé")
 dire("n'existe pas" in lignes["absent"]["remarques"], "CSV : la copie absente dit pourquoi")
 
 def junit(nom):
