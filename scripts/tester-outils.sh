@@ -254,6 +254,27 @@ tests = [
 ]
 EOF
 
+# L'amorce bash sans python3 : elle l'installe (apt-get en root, sudo -n sinon, ou la commande
+# exacte à lancer). Un PATH réduit sans python3, avec de faux dpkg-query et apt-get.
+SANS_PY="$COPIE/sans-python"
+mkdir -p "$SANS_PY"
+for o in bash dirname readlink env cat; do ln -sf "$(command -v "$o")" "$SANS_PY/$o"; done
+printf '#!/bin/sh\nexit 1\n' >"$SANS_PY/dpkg-query"
+printf '#!/bin/sh\necho "faux apt-get $*" >>"%s/apt-get.log"\n' "$COPIE" >"$SANS_PY/apt-get"
+chmod +x "$SANS_PY/dpkg-query" "$SANS_PY/apt-get"
+RC=0
+(cd "$COPIE" && COURS_SANS_INSTALLATION=1 PATH="$SANS_PY" ./cours aide) >"$COPIE/sans-python1.log" 2>&1 || RC=$?
+verifier "sans python3 ni installation : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/sans-python1.log" "python3 est introuvable : installez-le (sudo apt-get install python3)"
+RC=0
+(cd "$COPIE" && PATH="$SANS_PY" ./cours aide) >"$COPIE/sans-python2.log" 2>&1 || RC=$?
+if ((EUID == 0)); then
+    verifier "sans python3 (root) : apt-get install python3" contient "$COPIE/apt-get.log" "faux apt-get install -y -q python3"
+else
+    verifier "sans python3 (ni root ni sudo) : la commande exacte à lancer" \
+        code_et_message_simple 1 "$COPIE/sans-python2.log" "sudo apt-get update && sudo apt-get install -y python3"
+fi
+
 lancer aide ./cours aide
 verifier "aide : code 0 et liste des commandes" test "$RC" -eq 0
 verifier "aide : mentionne verifier" contient "$COPIE/aide.log" "./cours verifier NN"
