@@ -102,8 +102,9 @@ done
 # l'un ne touche pas l'autre).
 #   somme  : somme(a, b) ; 2 tests, dont un qui fait 20 vérifications (tous les messages
 #            doivent être montrés, pas seulement les 15 premiers)
-#   boucle : boucle(n) ; le squelette boucle sans fin : le chien de garde du test arrête le
-#            programme avec un message en français, que verifier doit montrer.
+#   boucle : boucle(n) ; le squelette boucle sans fin : le chien de garde du premier test
+#            arrête le programme avec un message en français, que verifier doit montrer ; le
+#            second n'en a pas : CTest l'arrête à son délai, et verifier doit le dire.
 # Tels que livrés, les deux exercices n'ont aucun point (ce que l'autocontrôle vérifie).
 C="$COPIE/chapters/99-essai"
 mkdir -p "$C/exemples" "$C/exercices" "$COPIE/solutions/99-essai" "$COPIE/tests/99-essai" "$COPIE/slides"
@@ -190,7 +191,8 @@ if grep -q 'EXERCICE <id>' "$COPIE/cmake/Cours.cmake"; then
 fi
 cat >"$COPIE/tests/99-essai/CMakeLists.txt" <<EOF
 cours_tests(TARGET test_ch99_somme LABEL ch99 $EXERCICE_SOMME SOURCES test_somme.cpp EXERCICES 99-essai)
-cours_tests(TARGET test_ch99_boucle LABEL ch99 $EXERCICE_BOUCLE SOURCES test_boucle.cpp EXERCICES 99-essai)
+cours_tests(TARGET test_ch99_boucle LABEL ch99 $EXERCICE_BOUCLE SOURCES test_boucle.cpp EXERCICES 99-essai
+            TIMEOUT 4)
 EOF
 cat >"$COPIE/tests/99-essai/test_somme.cpp" <<'EOF'
 #define BOOST_TEST_MODULE ch99
@@ -212,10 +214,8 @@ BOOST_AUTO_TEST_CASE(boucle_rend_n) {
     support::ChienDeGarde garde(std::chrono::seconds(2), "boucle(3) ne rend pas la main après 2 s : une boucle sans fin ?");
     BOOST_TEST(boucle(3) == 3);
 }
-BOOST_AUTO_TEST_CASE(boucle_zero) {
-    support::ChienDeGarde garde(std::chrono::seconds(2), "boucle(0) ne rend pas la main après 2 s");
-    BOOST_TEST(boucle(0) == 0);
-}
+// Sans chien de garde : CTest l'arrête au bout de son délai (TIMEOUT 4).
+BOOST_AUTO_TEST_CASE(boucle_zero) { BOOST_TEST(boucle(0) == 0); }
 EOF
 # Le manifeste de la copie : le chapitre 99 et le 13 « à venir » (les vrais sont retirés).
 cat >"$COPIE/cours.toml" <<'EOF'
@@ -416,6 +416,8 @@ verifier "verifier : tous les messages, pas seulement les 15 premiers" \
 verifier "verifier : résultats groupés par exercice" contient "$COPIE/verifier1.log" "── Exercice boucle — La boucle"
 verifier "verifier (boucle sans fin) : message du chien de garde" \
     contient "$COPIE/verifier1.log" "chien de garde : boucle(3) ne rend pas la main après 2 s"
+verifier "verifier (boucle sans fin, sans chien de garde) : délai de CTest expliqué" \
+    contient "$COPIE/verifier1.log" "le test a dépassé son délai : CTest l'a arrêté au bout de 4 s"
 verifier "verifier : la commande de l'indice suivant, par exercice" \
     contient "$COPIE/verifier1.log" "« ./cours indice 99 somme » (étape 1/2, L'idée)"
 verifier "verifier : n'affiche pas d'indice de lui-même" ne_contient_pas "$COPIE/verifier1.log" "Relisez l'énoncé."

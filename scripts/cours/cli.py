@@ -853,7 +853,7 @@ def cmd_autocontrole(args: list[str]) -> int:
         ctl.mauvais(f"la compilation du preset « default » échoue (journal : {outils.relatif(log_build)})")
     junit_c = outils.journal("autocontrole-solutions.xml")
     outils.lancer_ctest("default", junit_c, ["-L", "^ch[0-9][0-9]$"], log=junit_c.with_suffix(".log"))
-    res_c = junit.lire(junit_c)
+    res_c = junit.lire(junit_c, outils.delais_tests("default"))
     for c in chapitres:
         noms = [r for n, r in res_c.items() if n.startswith(f"ch{c.numero}.")]
         echecs = [r for r in noms if not r.reussi]

@@ -150,7 +150,7 @@ def lancer_tests(etats: dict[str, EtatExercice], junit_fichier: Path, label: str
     else:
         args = ["-R", "^(" + "|".join(re.escape(n) for n in noms) + ")$"]
     outils.lancer_ctest(PRESET, junit_fichier, args, log=junit_fichier.with_suffix(".log"))
-    resultats = junit.lire(junit_fichier)
+    resultats = junit.lire(junit_fichier, outils.delais_tests(PRESET))
     for etat in etats.values():
         etat.resultats = []
         for t in etat.exercice.tests:

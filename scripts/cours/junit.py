@@ -49,8 +49,13 @@ class Resultat:
                 if l not in utiles:
                     utiles.append(l)
         if self.statut == "delai":
-            utiles.append(f"le test a dépassé son délai (arrêté par CTest au bout de {self.duree:.0f} s) : "
-                          "une boucle infinie, ou une attente que rien ne réveille ?")
+            utiles.append(f"le test a dépassé son délai : CTest l'a arrêté au bout de {self.duree:.0f} s "
+                          "(une boucle sans fin, ou une attente que rien ne réveille ?)")
+            fin = [l for l in lignes if l.strip() and not l.startswith("Running ")][-5:]
+            if fin:
+                utiles.append("dernières lignes écrites par le test :")
+                utiles += [f"  {l}" for l in fin]
+            return utiles
         if not utiles:
             fin = [l for l in lignes if l.strip() and "No errors detected" not in l
                    and not l.startswith("Running ")][-8:]
@@ -66,8 +71,11 @@ def _texte(t: str | None) -> str:
     return re.sub(r"\[NON-XML-CHAR-0x[0-9A-F]+\]", "", t)
 
 
-def lire(chemin: Path) -> dict[str, Resultat]:
-    """nom du test → Resultat ; dict vide si le fichier manque ou est illisible."""
+def lire(chemin: Path, delais: dict[str, float] | None = None) -> dict[str, Resultat]:
+    """nom du test → Resultat ; dict vide si le fichier manque ou est illisible.
+
+    delais (nom → propriété TIMEOUT de CTest) : le JUnit de CTest 3.25 ne dit pas qu'un test a
+    été arrêté pour dépassement de délai ; un échec qui a duré tout son délai en est un."""
     try:
         racine = ET.parse(chemin).getroot()
     except (OSError, ET.ParseError):
@@ -88,13 +96,14 @@ def lire(chemin: Path) -> dict[str, Resultat]:
             statut = "ok"
         elif "Unable to find executable" in message or "Unable to find executable" in sortie[:200]:
             statut = "absent"
-        elif "Timeout" in message or re.search(r"\*\*\*Timeout", sortie):
-            statut = "delai"
         else:
             statut = "echec"
         try:
             duree = float(tc.get("time", "0"))
         except ValueError:
             duree = 0.0
+        delai = (delais or {}).get(nom)
+        if statut == "echec" and ("Timeout" in message or (delai and duree >= delai - 0.05)):
+            statut = "delai"
         resultats[nom] = Resultat(nom=nom, statut=statut, duree=duree, sortie=sortie, message_ctest=message)
     return resultats

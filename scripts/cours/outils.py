@@ -129,6 +129,23 @@ def liste_tests(preset: str) -> list[tuple[str, list[str]]]:
     return sortie
 
 
+def delais_tests(preset: str) -> dict[str, float]:
+    """nom → délai (propriété TIMEOUT) de chaque test CTest du preset."""
+    r = subprocess.run(["ctest", "--test-dir", str(dossier_build(preset)), "--show-only=json-v1"],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        return {}
+    delais = {}
+    for t in json.loads(r.stdout).get("tests", []):
+        for prop in t.get("properties", []):
+            if prop.get("name") == "TIMEOUT":
+                try:
+                    delais[t["name"]] = float(prop.get("value"))
+                except (TypeError, ValueError):
+                    pass
+    return delais
+
+
 def lancer_ctest(preset: str, junit: Path, args: list[str], log: Path | None = None,
                  ecran: bool = False, env: dict | None = None) -> int:
     """ctest --preset PRESET --output-junit JUNIT ARGS ; sortie dans log (et à l'écran si ecran)."""
