@@ -23,6 +23,10 @@ Sont générés depuis le manifeste (cours.toml) :
   .github/workflows/classroom.yml      le même barème pour les actions GitHub Classroom
                                        (autograding-command-grader, une étape par exercice,
                                        regroupées par chapitre, puis autograding-grading-reporter).
+Le job tourne dans un conteneur debian:12 (Boost 1.81 et g++ 12, comme le cours ; les images
+Ubuntu des runners n'ont pas Boost 1.81), privilégié pour ramener l'aléa de mmap à 28 bits :
+sinon la ThreadSanitizer de g++ 12 (tests de ch09 semaphore et ch11 anneau_volable) ne démarre
+pas sur les noyaux récents.
 Le barème est « tout ou rien » par étape (c'est le modèle de GitHub Classroom) : une étape par
 exercice plutôt que par chapitre, pour qu'un exercice réussi rapporte ses points même si
 l'autre exercice du chapitre échoue. La note fine (test par test) reste celle de
@@ -184,9 +188,15 @@ def workflow(cours: mf.Cours) -> str:
         "jobs:",
         "  run-autograding-tests:",
         "    runs-on: ubuntu-latest",
-        f"    container: {IMAGE}  # Boost 1.81, g++ 12 : la Debian du cours",
+        "    container:",
+        f"      image: {IMAGE}  # Boost 1.81, g++ 12 : la Debian du cours",
+        "      options: --privileged  # pour l'aléa des adresses ci-dessous",
         "    if: github.actor != 'github-classroom[bot]'",
         "    steps:",
+        "    # Les tests sous ThreadSanitizer (ch09 semaphore, ch11 anneau_volable) : la TSan de g++ 12",
+        "    # ne démarre pas quand le noyau tire 32 bits d'aléa pour mmap (noyaux récents des runners).",
+        "    - name: Aléa des adresses compatible avec ThreadSanitizer",
+        "      run: echo 28 > /proc/sys/vm/mmap_rnd_bits || true",
         "    - name: Paquets Debian",
         "      run: apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q " + " ".join(PAQUETS),
         "    - name: Checkout code",
