@@ -3,6 +3,9 @@
 #include "serveur_travaux.hpp"
 
 #include <exception>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -45,20 +48,23 @@ std::string repondre(std::string_view ligne, Etat& etat) {
 
 rt::Task<void> gerer_client(rt::net::TcpStream socket, std::shared_ptr<Etat> etat) {
     auto [lecture, ecriture] = std::move(socket).into_split();
-    LecteurDeLignes lignes(std::move(lecture));
+    rt::io::BufReader lecteur(std::move(lecture));
     try {
         for (;;) {
             // Pas de co_await dans un bloc catch : on note l'erreur, on répond dehors.
             bool trop_longue = false;
             std::optional<std::string> ligne;
             try {
-                ligne = co_await lignes.prochaine();
+                std::string lue;
+                if (co_await lecteur.read_line(lue, LONGUEUR_MAX) > 0) {
+                    ligne = std::move(lue);
+                }
             } catch (const std::length_error&) {
                 trop_longue = true;
             }
             if (trop_longue) {
-                // Le lecteur n'a gardé que LONGUEUR_MAX octets : la mémoire reste bornée, et
-                // ce client-là est congédié.
+                // read_line s'est arrêté à LONGUEUR_MAX octets : la mémoire reste bornée,
+                // et ce client-là est congédié.
                 co_await ecriture.write_all(LIGNE_TROP_LONGUE);
                 co_return;
             }

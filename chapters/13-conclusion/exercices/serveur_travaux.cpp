@@ -9,6 +9,9 @@
 #include "serveur_travaux.hpp"
 
 #include <exception>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -33,9 +36,9 @@ std::string repondre(std::string_view ligne, Etat& etat) {
 
 rt::Task<void> gerer_client(rt::net::TcpStream socket, std::shared_ptr<Etat> etat) {
     // TODO (2) : séparer le socket (into_split, chapitre 07), lire les lignes avec un
-    // LecteurDeLignes (fourni : il borne la mémoire), répondre à chacune (repondre, puis
-    // write_all). S'arrêter en fin de flux, après LIGNE_AU_REVOIR, ou après
-    // LIGNE_TROP_LONGUE (std::length_error du lecteur). Rien ne doit sortir : un
+    // rt::io::BufReader (read_line avec LONGUEUR_MAX : la mémoire reste bornée), répondre à
+    // chacune (repondre, puis write_all). S'arrêter en fin de flux, après LIGNE_AU_REVOIR, ou
+    // après LIGNE_TROP_LONGUE (std::length_error de read_line). Rien ne doit sortir : un
     // std::system_error (client parti brutalement) est rattrapé. Pas de co_await dans un catch.
     (void)socket;
     (void)etat;

@@ -44,7 +44,6 @@
 #include <rt/signal.hpp>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -52,8 +51,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -255,44 +252,6 @@ inline Commande analyser(std::string_view ligne) {
     }
     return DemandeTravail{std::string(nom), Duree{ms}};
 }
-
-/// Lit les lignes d'un client, sans jamais garder plus de LONGUEUR_MAX octets : un client qui
-/// envoie des mégaoctets sans '\n' est coupé, il ne fait pas grossir la mémoire du serveur.
-/// (Le même lecteur qu'au chapitre 07, avec sa limite.)
-class LecteurDeLignes {
-public:
-    explicit LecteurDeLignes(rt::net::OwnedReadHalf lecture) : lecture_(std::move(lecture)) {}
-
-    /// La prochaine ligne, '\n' compris ; std::nullopt en fin de flux. Lève
-    /// std::length_error si la ligne dépasse LONGUEUR_MAX octets ; std::system_error sur
-    /// erreur réseau (client parti brutalement).
-    rt::Task<std::optional<std::string>> prochaine() {
-        for (;;) {
-            const std::size_t fin = tampon_.find('\n');
-            if (fin != std::string::npos) {
-                if (fin + 1 > LONGUEUR_MAX) {
-                    throw std::length_error("ligne plus longue que LONGUEUR_MAX");
-                }
-                std::string ligne = tampon_.substr(0, fin + 1);
-                tampon_.erase(0, fin + 1);
-                co_return ligne;
-            }
-            if (tampon_.size() >= LONGUEUR_MAX) {
-                throw std::length_error("ligne plus longue que LONGUEUR_MAX");
-            }
-            const std::size_t n = co_await lecture_.read(morceau_);
-            if (n == 0) {
-                co_return std::nullopt;
-            }
-            tampon_.append(morceau_.data(), n);
-        }
-    }
-
-private:
-    rt::net::OwnedReadHalf lecture_;
-    std::string tampon_; ///< octets reçus, pas encore rendus en lignes
-    std::array<char, 512> morceau_{};
-};
 
 /// Ce que rend servir : le bilan de la vie du serveur.
 struct Bilan {
