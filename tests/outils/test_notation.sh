@@ -15,8 +15,9 @@
 # d'échec), et le modèle étudiant (pas de solutions/, autograding.json et workflow d'accord
 # avec cours.toml ; dossier non vide refusé).
 #
-# Seul le chapitre 03 est noté (--chapitre 03), en -j1 sous nice -n 19. Durée : ~2 à 4 min
-# (la compilation du runtime domine). Lancement :  bash tests/outils/test_notation.sh
+# Seul le chapitre 03 est noté (--chapitre 03), en -j1 sous nice -n 19. Durée mesurée : 29 s sur
+# la machine de 2 cœurs calme, 2 à 4 min quand elle est très chargée (la compilation du runtime
+# domine). Lancement :  bash tests/outils/test_notation.sh   (GARDER=1 : garder les fichiers)
 # Code de sortie : 0 si toutes les vérifications passent ; la liste des échecs sinon.
 
 set -euo pipefail
