@@ -301,6 +301,16 @@ verifier "test --preset inconnu : code 1 et message" \
 lancer test-option ./cours test --vite
 verifier "test --option inconnue : code 2, message en français" \
     code_et_message_simple 2 "$COPIE/test-option.log" "argument(s) en trop : --vite"
+# Le dépôt des étudiants (./cours modele-etudiant) n'a pas de solutions/ : test et autocontrole
+# le disent en français au lieu d'échouer dans CMake.
+mv "$COPIE/solutions" "$COPIE/solutions.de-cote"
+lancer test-sans-solutions ./cours test
+verifier "test sans solutions/ (dépôt d'étudiant) : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/test-sans-solutions.log" "absentes de ce dépôt d'étudiant"
+lancer autocontrole-sans-solutions ./cours autocontrole
+verifier "autocontrole sans solutions/ : code 1 et message" \
+    code_et_message_simple 1 "$COPIE/autocontrole-sans-solutions.log" "absentes de ce dépôt d'étudiant"
+mv "$COPIE/solutions.de-cote" "$COPIE/solutions"
 lancer indice-exo-absent ./cours indice 99 somm
 verifier "indice d'un exercice qui n'existe pas : code 1 et suggestion" \
     code_et_message_simple 1 "$COPIE/indice-exo-absent.log" "Vouliez-vous dire « ./cours indice 99 somme » ?"

@@ -133,8 +133,8 @@ Variables : COURS_JOBS (parallélisme, défaut 2), COURS_SANS_INSTALLATION=1 (ja
 
 # ─── demo ────────────────────────────────────────────────────────────────────────────────
 
-def visite(cours: manifeste.Cours) -> int:
-    tsv = outils.dossier_build("default") / "tour.tsv"
+def visite(cours: manifeste.Cours, preset: str = "default") -> int:
+    tsv = outils.dossier_build(preset) / "tour.tsv"
     if not tsv.is_file():
         raise Erreur(f"{outils.relatif(tsv)} introuvable : la configuration n'a pas produit la liste des exemples.")
     debut = time.monotonic()
@@ -185,20 +185,37 @@ def visite(cours: manifeste.Cours) -> int:
     return 0
 
 
+def sans_solutions() -> bool:
+    """Vrai dans le dépôt modèle des étudiants (./cours modele-etudiant) : pas de solutions/."""
+    return not (RACINE / "solutions").is_dir()
+
+
+def exiger_solutions(commande: str) -> None:
+    if sans_solutions():
+        raise Erreur(f"« {commande} » compile les solutions (dossier solutions/), absentes de ce "
+                     "dépôt d'étudiant. Vos exercices : « ./cours verifier NN » ou « ./cours liste ».")
+
+
 def cmd_demo(args: list[str]) -> int:
     if args:
         raise Erreur("« demo » ne prend pas d'argument.")
     cours = charger_cours()
+    # Dans le dépôt des étudiants (sans solutions/), les exemples sont compilés avec VOS
+    # exercices (preset « etudiant ») : ceux qui les utilisent ne réussissent qu'une fois faits.
+    preset = "etudiant" if sans_solutions() else "default"
     titre("Compilation du cours")
-    outils.configurer("default")
+    if preset == "etudiant":
+        attention("Pas de solutions/ ici : les exemples sont compilés avec vos exercices ; ceux "
+                  "qui s'en servent (chapitres 11 et 13) échouent tant qu'ils ne sont pas faits.")
+    outils.configurer(preset)
     # La visite n'a besoin que des exemples : on ne compile que les dossiers chapters/NN-*/.
-    cibles = sorted(c for c in outils.cibles_ninja("default")
+    cibles = sorted(c for c in outils.cibles_ninja(preset)
                     if c.startswith("chapters/") and c.endswith("/all") and c.count("/") == 2)
-    if outils.construire("default", cibles or None) != 0:
+    if outils.construire(preset, cibles or None) != 0:
         raise Erreur("la compilation a échoué (voir les erreurs ci-dessus).")
     ok("Compilation terminée.")
     titre("Visite guidée : les exemples de chaque chapitre")
-    if visite(cours) != 0:
+    if visite(cours, preset) != 0:
         return 1
     p()
     info("Étape suivante : « ./cours test » lance tous les tests ; la leçon du chapitre 1 est dans chapters/01-pourquoi-async/README.md.")
@@ -215,6 +232,7 @@ def cmd_test(args: list[str]) -> int:
     a = analyser("test", "./cours test [--preset P]", args,
                  lambda x: x.add_argument("--preset", default="default"))
     preset = a.preset
+    exiger_solutions("./cours test")
     if preset == "etudiant":
         raise Erreur("pour vos exercices, utilisez « ./cours verifier NN » ou « ./cours progression ».")
     if preset == "release":
@@ -759,6 +777,7 @@ def cmd_autocontrole(args: list[str]) -> int:
             if n is None:
                 raise Erreur(f"numéro de chapitre invalide : « {a} ».")
             numeros.append(n)
+    exiger_solutions("./cours autocontrole")
     ctl = Controle()
     if seulement:
         titre("Les mutants du cours sont tués par les tests notés (tests/mutants)")
