@@ -44,6 +44,12 @@ lancer() {
 }
 
 printf 'Copie de travail : %s\n' "$COPIE"
+# Un dossier déjà utilisé : on ne garde que les compilations (build/default, build/etudiant),
+# pas l'état d'un lancement précédent (indices lus, dépôt git, journaux, notation).
+if [[ -d $COPIE ]]; then
+    find "$COPIE" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
+    find "$COPIE/build" -mindepth 1 -maxdepth 1 ! -name default ! -name etudiant -exec rm -rf {} + 2>/dev/null || true
+fi
 mkdir -p "$COPIE"
 # Le dernier commit (état cohérent, sans le travail en cours des autres), plus l'outil
 # ./cours tel qu'il est dans l'arbre de travail (amorce, scripts/cours/, manifeste) : c'est

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Callable
 
 
 def _couleurs() -> bool:
@@ -65,3 +66,24 @@ def decimal(x: float, chiffres: int = 1) -> str:
 
 def duree(secondes: float) -> str:
     return f"{decimal(secondes)} s"
+
+
+def executer(corps: Callable[[], int], prevues: tuple[type[Exception], ...] = ()) -> int:
+    """Lance le corps d'une commande et rend son code de sortie. Une Erreur, ou une des
+    exceptions `prevues` (dont le message est déjà en français), devient un message sur stderr
+    et un code non nul ; Ctrl-C rend 130 sans trace Python ; un tube fermé (« | head »), 1."""
+    try:
+        return corps()
+    except Erreur as e:
+        erreur(e.message)
+        if e.suite:
+            print(e.suite, file=sys.stderr)
+        return e.code
+    except prevues as e:
+        erreur(str(e))
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

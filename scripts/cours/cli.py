@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import evaluation, indices, junit, manifeste, outils
 from .affichage import (BLEU, CYAN, GRAS, JAUNE, PALE, RAZ, ROUGE, VERT, Erreur, attention, decimal,
-                        duree, erreur, info, ko, ok, p, titre)
+                        duree, erreur, executer, info, ko, ok, p, titre)
 from .outils import RACINE
 
 DOSSIER_APPEL = Path(os.environ.get("COURS_DOSSIER_APPEL", os.getcwd()))
@@ -1132,30 +1132,23 @@ ALIAS = {"help": "aide", "-h": "aide", "--help": "aide", "démo": "demo", "tests
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commande = argv.pop(0) if argv else "aide"
-    commande = ALIAS.get(commande, commande)
+    return executer(lambda: lancer_commande(ALIAS.get(commande, commande), argv))
+
+
+def lancer_commande(commande: str, argv: list[str]) -> int:
+    outils.jobs()
     fonction = COMMANDES.get(commande)
+    if fonction is None:
+        if commande == "installer":
+            raise Erreur("« installer » est fait par ./cours lui-même (l'amorce bash) : lancez « ./cours installer ».")
+        proches = difflib.get_close_matches(commande.lower(), list(COMMANDES) + list(ALIAS), n=1, cutoff=0.75)
+        suite = ""
+        if proches:
+            suite = f"Vouliez-vous dire « ./cours {ALIAS.get(proches[0], proches[0])} » ?\n"
+        raise Erreur(f"commande inconnue : « {commande} ».", code=2,
+                     suite=suite + "La liste des commandes : « ./cours aide ».")
     try:
-        outils.jobs()
-        if fonction is None:
-            if commande == "installer":
-                raise Erreur("« installer » est fait par ./cours lui-même (l'amorce bash) : lancez « ./cours installer ».")
-            proches = difflib.get_close_matches(commande.lower(), list(COMMANDES) + list(ALIAS), n=1, cutoff=0.75)
-            suite = ""
-            if proches:
-                suite = f"Vouliez-vous dire « ./cours {ALIAS.get(proches[0], proches[0])} » ?\n"
-            raise Erreur(f"commande inconnue : « {commande} ».", code=2,
-                         suite=suite + "La liste des commandes : « ./cours aide ».")
         return fonction(argv)
-    except Erreur as e:
-        erreur(e.message)
-        if e.suite:
-            print(e.suite, file=sys.stderr)
-        return e.code
-    except KeyboardInterrupt:
-        print("\ninterrompu.", file=sys.stderr)
-        return 130
     except FileNotFoundError as e:
-        erreur(f"introuvable : {e.filename} (les paquets nécessaires s'installent avec « ./cours installer »).")
-        return 1
-    except BrokenPipeError:
-        return 1
+        raise Erreur(f"introuvable : {e.filename} (les paquets nécessaires s'installent avec « ./cours "
+                     "installer »).") from e

@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 
 from . import manifeste as mf
-from .affichage import Erreur, attention, erreur, info, ok, p, titre
+from .affichage import Erreur, attention, executer, info, ok, p, titre
 
 RACINE = Path(__file__).resolve().parent.parent.parent
 
@@ -298,22 +298,15 @@ class Analyseur(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return executer(lambda: _main_ou_erreur_ecriture(argv), prevues=(mf.ManifesteInvalide,))
+
+
+def _main_ou_erreur_ecriture(argv: list[str]) -> int:
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
-    except Erreur as e:
-        erreur(e.message)
-        if e.suite:
-            print(e.suite, file=sys.stderr)
-        return e.code
-    except mf.ManifesteInvalide as e:
-        erreur(str(e))
-        return 1
+        return _main(argv)
     except OSError as e:
-        erreur(f"écriture impossible : {e.filename or ''} ({e.strerror})")
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrompu.", file=sys.stderr)
-        return 130
+        raise Erreur(f"écriture impossible : {e.filename or ''} ({e.strerror})") from e
 
 
 def _main(argv: list[str]) -> int:

@@ -59,7 +59,7 @@ from pathlib import Path
 
 from . import manifeste as mf
 from .affichage import (GRAS, JAUNE, PALE, RAZ, ROUGE, VERT, Erreur, attention, decimal, erreur, info, ko,
-                        ok, p, titre)
+                        executer, ok, p, titre)
 
 RACINE = Path(__file__).resolve().parent.parent.parent
 TAILLE_MAX = 2 * 1024 * 1024  # un fichier d'exercice plus gros est refusé (octets)
@@ -787,19 +787,8 @@ def verifier_copie(copie: Copie, racine: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
-    except Erreur as e:
-        erreur(e.message)
-        if e.suite:
-            print(e.suite, file=sys.stderr)
-        return e.code
-    except mf.ManifesteInvalide as e:
-        erreur(str(e))
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrompu.", file=sys.stderr)
-        return 130
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return executer(lambda: _main(argv), prevues=(mf.ManifesteInvalide,))
 
 
 def _main(argv: list[str]) -> int:
