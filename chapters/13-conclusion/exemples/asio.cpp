@@ -5,8 +5,8 @@
 /// Usage : ch13_asio [adresse] [--demo]   (127.0.0.1:8014 par défaut ; 127.0.0.1:0 choisit un
 /// port libre et l'affiche)
 ///
-/// Un serveur réduit à l'essentiel de l'arrêt : chaque ligne « travail <nom> <durée_ms> »
-/// lance un travail (un steady_timer) et reçoit « accepté <n> ». Au Ctrl-C, le même ordre que
+/// Un serveur réduit à l'essentiel de l'arrêt : chaque ligne « travail NOM DURÉE_MS »
+/// lance un travail (un steady_timer) et reçoit « accepté N ». Au Ctrl-C, le même ordre que
 /// dans l'exercice : l'acceptor est fermé (plus de clients), les travaux en cours ont un délai
 /// de grâce, les retardataires sont annulés, les connexions fermées ; puis io_context::run
 /// rend la main de lui-même, parce qu'il ne reste plus aucune opération en cours — c'est
