@@ -281,6 +281,33 @@ else
         code_et_message_simple 1 "$COPIE/sans-python2.log" "sudo apt-get update && sudo apt-get install -y python3"
 fi
 
+# ./cours diapos : l'amorce installe Node.js et npm seulement si les commandes manquent (un
+# nodejs de NodeSource fournit npm et entre en conflit avec le paquet npm de Debian : la CI a
+# échoué sur « held broken packages »), puis chromium et les polices pour --verifier. De faux
+# dpkg-query (rien d'installé) et apt-get (journal) ; node et npm faux, ou absents du PATH.
+if ((EUID == 0)); then
+    FAUX_APT="$COPIE/faux-apt"
+    mkdir -p "$FAUX_APT/avec-node" "$FAUX_APT/sans-node"
+    for o in bash dirname readlink env cat python3; do ln -sf "$(command -v "$o")" "$FAUX_APT/sans-node/$o"; done
+    for d in avec-node sans-node; do
+        printf '#!/bin/sh\nexit 1\n' >"$FAUX_APT/$d/dpkg-query"
+        printf '#!/bin/sh\necho "$*" >>"%s/%s.log"\n' "$FAUX_APT" "$d" >"$FAUX_APT/$d/apt-get"
+        chmod +x "$FAUX_APT/$d/dpkg-query" "$FAUX_APT/$d/apt-get"
+    done
+    printf '#!/bin/sh\nexit 1\n' >"$FAUX_APT/avec-node/node"
+    cp "$FAUX_APT/avec-node/node" "$FAUX_APT/avec-node/npm"
+    chmod +x "$FAUX_APT/avec-node/node" "$FAUX_APT/avec-node/npm"
+    (cd "$COPIE" && PATH="$FAUX_APT/avec-node:$PATH" ./cours diapos --verifier) >"$COPIE/diapos-avec-node.log" 2>&1 || true
+    verifier "diapos --verifier, Node.js déjà là : chromium et polices, ni nodejs ni npm" \
+        contient "$FAUX_APT/avec-node.log" "install -y -q chromium fonts-liberation"
+    verifier "diapos, Node.js déjà là : le paquet npm n'est pas réclamé" \
+        ne_contient_pas "$FAUX_APT/avec-node.log" "npm"
+    (cd "$COPIE" && PATH="$FAUX_APT/sans-node" ./cours diapos) >"$COPIE/diapos-sans-node.log" 2>&1 || true
+    verifier "diapos sans Node.js : nodejs et npm installés, pas chromium" \
+        contient "$FAUX_APT/sans-node.log" "install -y -q nodejs npm"
+    verifier "diapos sans --verifier : pas de chromium" ne_contient_pas "$FAUX_APT/sans-node.log" "chromium"
+fi
+
 lancer aide ./cours aide
 verifier "aide : code 0 et liste des commandes" test "$RC" -eq 0
 verifier "aide : mentionne verifier" contient "$COPIE/aide.log" "./cours verifier NN"
