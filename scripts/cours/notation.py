@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import csv
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -254,6 +255,17 @@ def preparer_zone(racine: Path, cours: mf.Cours, copie: Copie, zone: Path) -> di
 
 # ─── CMake, ninja, ctest ────────────────────────────────────────────────────────────────────
 
+def options_etudiant_sans_debogage(racine: Path) -> str:
+    """CMAKE_CXX_FLAGS_RELWITHDEBINFO du preset etudiant (CMakePresets.json), sans « -g »."""
+    try:
+        presets = json.loads((racine / "CMakePresets.json").read_text(encoding="utf-8"))
+        etudiant = next(p for p in presets["configurePresets"] if p["name"] == "etudiant")
+        options = etudiant["cacheVariables"]["CMAKE_CXX_FLAGS_RELWITHDEBINFO"]
+    except (OSError, ValueError, KeyError, StopIteration) as e:
+        raise Erreur(f"CMakePresets.json : options de compilation du preset etudiant illisibles ({e}).") from e
+    return " ".join(o for o in options.split() if o != "-g")
+
+
 class Build:
     """Le dossier de build de la notation : configuré une fois par lancement, construit de
     façon incrémentale d'une copie à l'autre."""
@@ -271,9 +283,10 @@ class Build:
         if self.zone is not None:
             commande += [f"-DCOURS_DOSSIER_EXERCICES={self.zone}", "-DCOURS_BENCH=OFF", "-DCOURS_TESTS=ON",
                          "-DCOURS_CHAPITRES=ON", "-DCOURS_ARTICLE=OFF", "-DCOURS_FUZZ=OFF",
-                         # Les options du preset, sans les informations de débogage : le même code
-                         # exécuté, nettement moins de temps de compilation et d'édition de liens.
-                         "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG"]
+                         # Les options de compilation du preset etudiant (celles avec lesquelles
+                         # les étudiants vérifient), sans les informations de débogage : le même
+                         # code exécuté, moins de temps de compilation et d'édition de liens.
+                         f"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO={options_etudiant_sans_debogage(self.racine)}"]
         log = self.journaux / "configuration.log"
         r = subprocess.run(commande, cwd=self.racine, capture_output=True, text=True, env=self.env,
                            errors="replace")
