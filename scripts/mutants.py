@@ -41,6 +41,9 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cours.notation import options_etudiant_sans_debogage  # noqa: E402
+
 sys.dont_write_bytecode = True
 
 # ─── Affichage ──────────────────────────────────────────────────────────────────────────────
@@ -279,9 +282,9 @@ class Build:
         commande = ["cmake", "--preset", "default", "-B", str(self.dossier),
                     f"-DCOURS_DOSSIER_SOLUTIONS={self.copie / 'solutions'}", "-DCOURS_BENCH=OFF",
                     "-DCOURS_TESTS=ON", "-DCOURS_CHAPITRES=ON",
-                    # Les options du preset default, sans les informations de débogage : le même
-                    # code exécuté, nettement moins de temps de compilation et d'édition de liens.
-                    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG"]
+                    # Les options avec lesquelles ./cours noter compile les copies (celles du
+                    # preset etudiant, sans -g) : un mutant est tué comme une copie est notée.
+                    f"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO={options_etudiant_sans_debogage(self.racine)}"]
         if self.ccache:
             commande.append(f"-DCMAKE_CXX_COMPILER_LAUNCHER={self.ccache}")
         else:
