@@ -284,7 +284,7 @@ class Build:
                     "-DCOURS_TESTS=ON", "-DCOURS_CHAPITRES=ON",
                     # Les options avec lesquelles ./cours noter compile les copies (celles du
                     # preset etudiant, sans -g) : un mutant est tué comme une copie est notée.
-                    f"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO={options_etudiant_sans_debogage(self.racine)}"]
+                    *options_etudiant_sans_debogage(self.racine)]
         if self.ccache:
             commande.append(f"-DCMAKE_CXX_COMPILER_LAUNCHER={self.ccache}")
         else:

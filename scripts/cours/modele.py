@@ -265,6 +265,12 @@ def ajouter_section_readme(cible: Path) -> None:
     while i < len(lignes) and lignes[i].strip() == "":
         i += 1
     lignes[i:i] = section_readme().split("\n")
+    # La seconde commande d'installation (« ./cours test », contre les corrigés) n'a pas de sens
+    # ici : celle de l'étudiant est « ./cours verifier ».
+    for k, ligne in enumerate(lignes):
+        if ligne.startswith("./cours test "):
+            lignes[k] = "./cours verifier 01   # compile vos exercices du chapitre 01 et lance leurs tests notés"
+            break
     readme.write_text("\n".join(lignes), encoding="utf-8")
 
 

@@ -255,15 +255,19 @@ def preparer_zone(racine: Path, cours: mf.Cours, copie: Copie, zone: Path) -> di
 
 # ─── CMake, ninja, ctest ────────────────────────────────────────────────────────────────────
 
-def options_etudiant_sans_debogage(racine: Path) -> str:
-    """CMAKE_CXX_FLAGS_RELWITHDEBINFO du preset etudiant (CMakePresets.json), sans « -g »."""
+def options_etudiant_sans_debogage(racine: Path) -> list[str]:
+    """L'option CMake qui donne CMAKE_CXX_FLAGS_RELWITHDEBINFO du preset etudiant
+    (CMakePresets.json) sans « -g » ; aucune si le preset ne la fixe pas (l'arbre d'essai des
+    tests des outils, par exemple) : le build garde alors les options de son type."""
     try:
         presets = json.loads((racine / "CMakePresets.json").read_text(encoding="utf-8"))
-        etudiant = next(p for p in presets["configurePresets"] if p["name"] == "etudiant")
-        options = etudiant["cacheVariables"]["CMAKE_CXX_FLAGS_RELWITHDEBINFO"]
-    except (OSError, ValueError, KeyError, StopIteration) as e:
-        raise Erreur(f"CMakePresets.json : options de compilation du preset etudiant illisibles ({e}).") from e
-    return " ".join(o for o in options.split() if o != "-g")
+        etudiant = next((p for p in presets.get("configurePresets", []) if p.get("name") == "etudiant"), {})
+        options = etudiant.get("cacheVariables", {}).get("CMAKE_CXX_FLAGS_RELWITHDEBINFO")
+    except (OSError, ValueError, AttributeError) as e:
+        raise Erreur(f"CMakePresets.json illisible ({e}).") from e
+    if not isinstance(options, str):
+        return []
+    return ["-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=" + " ".join(o for o in options.split() if o != "-g")]
 
 
 class Build:
@@ -286,7 +290,7 @@ class Build:
                          # Les options de compilation du preset etudiant (celles avec lesquelles
                          # les étudiants vérifient), sans les informations de débogage : le même
                          # code exécuté, moins de temps de compilation et d'édition de liens.
-                         f"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO={options_etudiant_sans_debogage(self.racine)}"]
+                         *options_etudiant_sans_debogage(self.racine)]
         log = self.journaux / "configuration.log"
         r = subprocess.run(commande, cwd=self.racine, capture_output=True, text=True, env=self.env,
                            errors="replace")

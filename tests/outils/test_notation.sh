@@ -184,6 +184,8 @@ verifier "pas de tests/mutants/ dans le modèle" test ! -e "$MODELE/tests/mutant
 verifier "le runtime, les chapitres, ./cours et cours.toml y sont" \
     test -d "$MODELE/runtime" -a -d "$MODELE/chapters/03-spawn/exercices" -a -x "$MODELE/cours" -a -f "$MODELE/cours.toml"
 verifier "le README dit que c'est le dépôt de l'étudiant" grep -q "Dépôt de l'étudiant" "$MODELE/README.fr.md"
+verifier "le README du modèle donne « ./cours verifier 01 » au lieu de « ./cours test »" \
+    bash -c "grep -q '^./cours verifier 01 ' '$MODELE/README.fr.md' && ! grep -q '^./cours test ' '$MODELE/README.fr.md'"
 python3 - "$PROF" "$MODELE" >"$TMP/verif-modele.log" 2>&1 <<'EOF' || true
 import json, re, sys
 from pathlib import Path
