@@ -55,9 +55,11 @@
 #       #include <x.hpp> pour passer par le relais.
 #
 #   cours_exemple(TARGET <cible> SOURCES <fichiers...> [TITRE "<titre>"] [ARGS <args...>]
-#                 [SANS_TOUR])
+#                 [EXERCICE <id>] [SANS_TOUR])
 #       Un programme d'exemple lié à rt::rt. Il est lancé par la visite guidée (./cours demo)
 #       avec ARGS, sauf SANS_TOUR, et par CTest (label « exemples ») avec les mêmes ARGS.
+#       EXERCICE <id> : il est compilé avec le code de l'exercice <id> du chapitre ; dans le
+#       dépôt des étudiants, la visite dit qu'il attend cet exercice au lieu d'un échec.
 
 set(COURS_DOSSIER_EXERCICES "${PROJECT_SOURCE_DIR}/chapters" CACHE PATH
     "Dossier qui contient <slug>/exercices/ (les fichiers de l'étudiant, avec COURS_EXERCICES=ON)")
@@ -218,7 +220,7 @@ function(cours_tests)
 endfunction()
 
 function(cours_exemple)
-    cmake_parse_arguments(E "SANS_TOUR" "TARGET;TITRE" "SOURCES;ARGS;LIBS" ${ARGN})
+    cmake_parse_arguments(E "SANS_TOUR" "TARGET;TITRE;EXERCICE" "SOURCES;ARGS;LIBS" ${ARGN})
     add_executable(${E_TARGET} ${E_SOURCES})
     target_link_libraries(${E_TARGET} PRIVATE rt::rt cours_warnings ${E_LIBS})
     get_filename_component(slug ${CMAKE_CURRENT_SOURCE_DIR} NAME)
@@ -232,12 +234,12 @@ function(cours_exemple)
         endif()
         list(JOIN E_ARGS " " args)
         set_property(GLOBAL APPEND PROPERTY COURS_TOUR
-                     "${slug}\t$<TARGET_FILE:${E_TARGET}>\t${args}\t${E_TITRE}")
+                     "${slug}\t$<TARGET_FILE:${E_TARGET}>\t${args}\t${E_TITRE}\t${E_EXERCICE}")
     endif()
 endfunction()
 
-# Écrit build/tour.tsv : une ligne par exemple (chapitre, exécutable, arguments, titre),
-# lue par « ./cours demo ».
+# Écrit build/tour.tsv : une ligne par exemple (chapitre, exécutable, arguments, titre,
+# exercice dont il est compilé s'il y en a un), lue par « ./cours demo ».
 function(cours_ecrire_tour)
     get_property(lignes GLOBAL PROPERTY COURS_TOUR)
     list(JOIN lignes "\n" texte)

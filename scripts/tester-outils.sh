@@ -116,10 +116,19 @@ C="$COPIE/chapters/99-essai"
 mkdir -p "$C/exemples" "$C/exercices" "$COPIE/solutions/99-essai" "$COPIE/tests/99-essai" "$COPIE/slides"
 cat >"$C/CMakeLists.txt" <<'EOF'
 cours_exemple(TARGET ch99_bonjour SOURCES exemples/bonjour.cpp TITRE "Bonjour factice" ARGS un deux)
+# Un exemple compilé avec l'exercice « somme » (la solution, ou celui de l'étudiant).
+cours_dossier_exercices(99-essai dossier_ch99)
+cours_exemple(TARGET ch99_somme SOURCES exemples/somme.cpp TITRE "Somme factice" EXERCICE somme)
+target_include_directories(ch99_somme PRIVATE ${dossier_ch99})
 EOF
 cat >"$C/exemples/bonjour.cpp" <<'EOF'
 #include <iostream>
 int main(int argc, char** argv) { std::cout << "bonjour " << argc << ' ' << argv[argc - 1] << '\n'; }
+EOF
+cat >"$C/exemples/somme.cpp" <<'EOF'
+#include <iostream>
+#include "somme.hpp"
+int main() { std::cout << "2 + 3 = " << somme(2, 3) << '\n'; return somme(2, 3) == 5 ? 0 : 1; }
 EOF
 cat >"$C/exercices/somme.hpp" <<'EOF'
 #pragma once
@@ -343,6 +352,14 @@ verifier "test sans solutions/ (dépôt d'étudiant) : code 1 et message" \
 lancer autocontrole-sans-solutions ./cours autocontrole
 verifier "autocontrole sans solutions/ : code 1 et message" \
     code_et_message_simple 1 "$COPIE/autocontrole-sans-solutions.log" "absentes de ce dépôt d'étudiant"
+# demo y compile les exemples avec les exercices (preset etudiant) : un exemple qui se sert
+# d'un exercice pas encore fait n'est pas un échec, la visite dit quoi vérifier.
+lancer demo-sans-solutions ./cours demo
+verifier "demo sans solutions/ : code 0 malgré l'exemple qui attend « somme »" test "$RC" -eq 0
+verifier "demo sans solutions/ : l'exemple renvoie à verifier" \
+    contient "$COPIE/demo-sans-solutions.log" "il marchera quand « ./cours verifier 99 somme » passera"
+verifier "demo sans solutions/ : bilan" \
+    contient "$COPIE/demo-sans-solutions.log" "1 exemple(s) attendent vos exercices"
 mv "$COPIE/solutions.de-cote" "$COPIE/solutions"
 lancer indice-exo-absent ./cours indice 99 somm
 verifier "indice d'un exercice qui n'existe pas : code 1 et suggestion" \
@@ -433,6 +450,8 @@ lancer demo ./cours demo
 verifier "demo : code 0" test "$RC" -eq 0
 verifier "demo : en-tête du chapitre 99" contient "$COPIE/demo.log" "── Chapitre 99 — Essai ──"
 verifier "demo : sortie de l'exemple" contient "$COPIE/demo.log" "│ bonjour 3 deux"
+verifier "demo : l'exemple compilé avec la solution de « somme » réussit" \
+    contient "$COPIE/demo.log" "│ 2 + 3 = 5"
 
 # ./cours test : les tests contre les solutions, résumé lu dans le JUnit, ligne de bilan de ctest.
 lancer test ./cours test

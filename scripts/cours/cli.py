@@ -141,12 +141,14 @@ def visite(cours: manifeste.Cours, preset: str = "default") -> int:
     precedent = None
     n = 0
     echoues = []
+    a_faire = []  # exemples compilés avec un exercice pas encore fait (dépôt des étudiants)
     for ligne in tsv.read_text(encoding="utf-8").splitlines():
         champs = ligne.split("\t")
         if len(champs) < 3 or not champs[1]:
             continue
         slug, exe, args_ = champs[0], champs[1], champs[2]
         titre_ex = champs[3] if len(champs) > 3 and champs[3] else Path(exe).name
+        exercice = champs[4] if len(champs) > 4 else ""
         numero = slug[:2] if slug[:2].isdigit() else ""
         if numero != precedent:
             c = cours.chapitre(numero) if numero else None
@@ -171,6 +173,12 @@ def visite(cours: manifeste.Cours, preset: str = "default") -> int:
             rc = proc.returncode
         if rc == 0:
             p(f"  {VERT}✔ terminé en {duree(time.monotonic() - t0)}{RAZ}")
+        elif preset == "etudiant" and exercice:
+            commande = f"./cours verifier {numero} {exercice}"
+            p(f"  {JAUNE}! {'arrêté au bout de 60 s' if rc == 124 else f'code de sortie {rc}'} : cet "
+              f"exemple est compilé avec votre exercice « {exercice} » ; il marchera quand "
+              f"« {commande} » passera.{RAZ}")
+            a_faire.append(commande)
         else:
             p(f"  {ROUGE}✘ {'arrêté au bout de 60 s' if rc == 124 else f'code de sortie {rc}'}{RAZ}")
             echoues.append(rel)
@@ -178,9 +186,15 @@ def visite(cours: manifeste.Cours, preset: str = "default") -> int:
     if n == 0:
         attention("Aucun exemple à montrer pour l'instant.")
         return 0
+    if a_faire:
+        attention(f"{len(a_faire)} exemple(s) attendent vos exercices : " + ", ".join(f"« {c} »" for c in a_faire))
     if echoues:
         ko(f"{len(echoues)} exemple(s) sur {n} ont échoué : {' '.join(echoues)}")
         return 1
+    if a_faire:
+        ok(f"Visite terminée : {n - len(a_faire)} exemples sur {n} réussis en "
+           f"{duree(time.monotonic() - debut)} ; les autres attendent vos exercices.")
+        return 0
     ok(f"Visite terminée : {n} exemples, tous réussis, en {duree(time.monotonic() - debut)}.")
     return 0
 
@@ -206,7 +220,7 @@ def cmd_demo(args: list[str]) -> int:
     titre("Compilation du cours")
     if preset == "etudiant":
         attention("Pas de solutions/ ici : les exemples sont compilés avec vos exercices ; ceux "
-                  "qui s'en servent (chapitres 11 et 13) échouent tant qu'ils ne sont pas faits.")
+                  "qui s'en servent (chapitres 11 et 13) attendent que vous les ayez faits.")
     outils.configurer(preset)
     # La visite n'a besoin que des exemples : on ne compile que les dossiers chapters/NN-*/.
     cibles = sorted(c for c in outils.cibles_ninja(preset)
